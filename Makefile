@@ -1,0 +1,55 @@
+# Manyi — the two set-up commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+STAMP := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint bench install install-dev browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	touch $@
+
+$(DEVSTAMP): pyproject.toml $(STAMP)
+	$(PIP) install -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+install-dev: $(DEVSTAMP)
+
+## make run: install, migrate var/manyi.sqlite3, load demo data if empty, serve web + worker + scheduler
+run: $(STAMP)
+	mkdir -p var
+	$(BIN)/manyi migrate --noinput
+	$(BIN)/manyi compilemessages_if_needed
+	$(BIN)/manyi demo --if-empty
+	$(BIN)/manyi serve --host 127.0.0.1 --port 8000
+
+## make test: lint, types, architecture contract, the whole suite (browser test included)
+test: $(DEVSTAMP) browser
+	$(BIN)/ruff check manyi tests
+	$(BIN)/mypy manyi
+	$(BIN)/lint-imports
+	$(BIN)/manyi compilemessages_if_needed
+	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+
+## Headless Chromium from Debian for the browser tests (Playwright drives it via executable_path)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian chromium for the browser tests…"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+bench: $(DEVSTAMP)
+	$(PIP) install -e '.[bench]'
+	$(BIN)/python -m manyi.bench
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 var/media

@@ -1,0 +1,209 @@
+"""Who may see or do what, object by object.
+
+A role grants an action either on ALL objects or on OWN objects: those of the user's
+department and the departments below it (a branch office sees its own customers, a
+business unit its own, a region the offices under it). The table in docs/permissions.md is
+generated from ROLE_GRANTS (`manyi permissions_table`) and a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+
+class Scope(IntEnum):
+    NONE = 0
+    OWN = 1
+    ALL = 2
+
+
+ACTIONS: list[tuple[str, str]] = [
+    ("customer.view", "查看顾客档案 / view customers"),
+    ("customer.add", "新建顾客 / create customers"),
+    ("customer.change", "修改顾客 / edit customers"),
+    ("customer.archive", "归档顾客 / archive customers"),
+    ("customer.import", "导入 / import"),
+    ("customer.export", "导出 / export"),
+    ("contact.change", "维护联系人 / maintain contacts"),
+    ("order.view", "查看订单 / view orders"),
+    ("order.change", "维护订单 / maintain orders"),
+    ("product.manage", "维护产品 / maintain products"),
+    ("audit.view", "查看审核追踪 / view audit trail"),
+    ("admin.manage", "部门、用户、角色 / departments, users, roles"),
+]
+ACTION_CODES = [code for code, _label in ACTIONS]
+
+A, O = Scope.ALL, Scope.OWN
+_VIEW_ALL = {"customer.view": A, "order.view": A, "customer.export": A, "audit.view": A}
+
+ROLE_GRANTS: dict[str, dict[str, Scope]] = {
+    "admin": {code: A for code in ACTION_CODES},
+    "gm": dict(_VIEW_ALL),
+    "deputy_gm": dict(_VIEW_ALL),
+    "management_rep": dict(_VIEW_ALL),
+    "quality_manager": {**_VIEW_ALL, "product.manage": A},
+    "quality_engineer": {"customer.view": A, "order.view": A, "audit.view": A},
+    "customer_service": {
+        **_VIEW_ALL,
+        "customer.add": A,
+        "customer.change": A,
+        "customer.import": A,
+        "contact.change": A,
+    },
+    "sales_manager": {
+        **_VIEW_ALL,
+        "customer.add": A,
+        "customer.change": A,
+        "customer.archive": A,
+        "customer.import": A,
+        "contact.change": A,
+        "order.change": A,
+        "product.manage": A,
+    },
+    "sales_clerk": {
+        "customer.view": O,
+        "customer.add": O,
+        "customer.change": O,
+        "customer.export": O,
+        "contact.change": O,
+        "order.view": O,
+        "order.change": O,
+        "audit.view": O,
+    },
+    "branch_manager": {
+        "customer.view": O,
+        "customer.add": O,
+        "customer.change": O,
+        "customer.archive": O,
+        "customer.import": O,
+        "customer.export": O,
+        "contact.change": O,
+        "order.view": O,
+        "order.change": O,
+        "audit.view": O,
+    },
+    "bu_head": {
+        "customer.view": O,
+        "customer.change": O,
+        "customer.export": O,
+        "order.view": O,
+        "audit.view": O,
+    },
+    "finance": {"customer.view": A, "order.view": A, "customer.export": A},
+    "legal": {"customer.view": A, "order.view": A},
+    "engineer": {"customer.view": A, "order.view": A},
+    "viewer": {"customer.view": O, "order.view": O},
+}
+
+
+def role_codes(user: Any) -> set[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    cached: set[str] | None = getattr(user, "_manyi_roles", None)
+    if cached is None:
+        cached = set(user.roles.values_list("code", flat=True))
+        if user.is_superuser:
+            cached.add("admin")
+        user._manyi_roles = cached
+    return cached
+
+
+def scope_for(user: Any, action: str) -> Scope:
+    if action not in ACTION_CODES:
+        raise ValueError(f"unknown action {action!r}")
+    best = Scope.NONE
+    for role in role_codes(user):
+        best = max(best, ROLE_GRANTS.get(role, {}).get(action, Scope.NONE))
+    return best
+
+
+def own_department_ids(user: Any) -> set[int]:
+    """The user's department and every department below it."""
+    cached: set[int] | None = getattr(user, "_manyi_depts", None)
+    if cached is not None:
+        return cached
+    from .models import Department
+
+    ids: set[int] = set()
+    if user.department_id:
+        frontier = {user.department_id}
+        while frontier:
+            ids |= frontier
+            frontier = set(
+                Department.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
+            ) - ids
+    user._manyi_depts = ids
+    return ids
+
+
+def customer_q(user: Any, action: str, prefix: str = "") -> Q | None:
+    """A filter for the customers `user` may `action`; None means all, Q(pk__in=[]) none."""
+    scope = scope_for(user, action)
+    if scope == Scope.ALL:
+        return None
+    if scope == Scope.NONE:
+        return Q(pk__in=[])
+    ids = own_department_ids(user)
+    return (
+        Q(**{f"{prefix}branch_office_id__in": ids})
+        | Q(**{f"{prefix}business_unit_id__in": ids})
+        | Q(**{f"{prefix}region_id__in": ids})
+    )
+
+
+def scope_queryset(qs: QuerySet[Any], user: Any, action: str, prefix: str = "") -> QuerySet[Any]:
+    q = customer_q(user, action, prefix)
+    if q is None:
+        return qs
+    if prefix == "" and qs.model._meta.model_name != "customer":
+        raise ValueError("give the prefix to the customer relation")
+    return qs.filter(q)
+
+
+def customer_of(obj: Any) -> Any:
+    if obj is None:
+        return None
+    if obj._meta.model_name == "customer":
+        return obj
+    return getattr(obj, "customer", None)
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    scope = scope_for(user, action)
+    if scope == Scope.NONE:
+        return False
+    if obj is None or scope == Scope.ALL:
+        return True
+    customer = customer_of(obj)
+    if customer is None:
+        return False
+    ids = own_department_ids(user)
+    return bool(
+        {customer.branch_office_id, customer.business_unit_id, customer.region_id} & ids
+    )
+
+
+def require(user: Any, action: str, obj: Any = None) -> None:
+    """Raise PermissionDenied unless `user` may do `action` (on `obj`). user None = system."""
+    if user is None:
+        return
+    if not can(user, action, obj):
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def permissions_table_markdown() -> str:
+    from .roles import ROLES
+
+    header = "| action | " + " | ".join(code for code, _zh, _en in ROLES) + " |"
+    sep = "|---|" + "---|" * len(ROLES)
+    lines = [header, sep]
+    mark = {Scope.ALL: "all", Scope.OWN: "own", Scope.NONE: "–"}
+    for code, label in ACTIONS:
+        cells = [mark[ROLE_GRANTS.get(r, {}).get(code, Scope.NONE)] for r, _zh, _en in ROLES]
+        lines.append(f"| `{code}` {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

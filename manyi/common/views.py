@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from manyi.customers.selectors import dashboard_figures
+
+# The modules to come: each has a real page saying what it will do (no dead links).
+UPCOMING = {
+    "complaints": (
+        _("Complaints"),
+        _(
+            "Quality information feedback forms, the 48-hour remedy rule, escalation to "
+            "quality, remedy proposals and the customer's answer, call-backs, claims and "
+            "customer property."
+        ),
+    ),
+    "surveys": (
+        _("Surveys"),
+        _(
+            "Questionnaire templates, target lists approved by the BU head, personal survey "
+            "links, reminders and phone chases, validity thresholds."
+        ),
+    ),
+    "analysis": (
+        _("Analysis"),
+        _(
+            "Every scoring method of the procedures, control charts with run rules, Pareto "
+            "of dissatisfaction and of complaints, trends and key drivers."
+        ),
+    ),
+    "improvement": (
+        _("Improvement"),
+        _(
+            "Corrective and preventive actions with working-day deadlines, the 20 % / 80 % "
+            "routing of problems, monthly effect evaluation."
+        ),
+    ),
+    "reports": (
+        _("Reports"),
+        _(
+            "The customer satisfaction analysis report, approval by the GM, and the "
+            "management review input, as web page, PDF and Excel."
+        ),
+    ),
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "common/home.html", {"figures": dashboard_figures(user=request.user)})
+
+
+@login_required
+def module_page(request: HttpRequest, key: str) -> HttpResponse:
+    if key not in UPCOMING:
+        raise Http404
+    title, text = UPCOMING[key]
+    return render(request, "common/module.html", {"title": title, "text": text, "key": key})

@@ -1,0 +1,53 @@
+"""The JSON API root: /api/v1/, OpenAPI at /api/v1/openapi.json, token authentication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import HttpBearer
+
+from manyi.accounts.services import api_token_user
+from manyi.common.services import StaleRecordError
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>`; tokens are created on the profile page."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Manyi API",
+    version="1",
+    description="满意 Manyi — customer archive, complaints, surveys. Same permissions as the UI.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
+
+
+@api.exception_handler(StaleRecordError)
+def _stale(request: HttpRequest, exc: StaleRecordError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": str(exc), "current_version": exc.current}, status=409
+    )
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": "invalid", "errors": errors}, status=422)
+
+
+api.add_router("/customers", "manyi.customers.api.router")
