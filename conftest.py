@@ -1,0 +1,75 @@
+"""Fixtures shared by every test: users with roles in departments, customers, products."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    """make_user("sales_clerk", department="BO-SH") → an active user with those roles."""
+    from manyi.accounts.models import Department, Role, User
+
+    def make(*roles: str, department: str | None = None, username: str | None = None,
+             **extra: Any) -> Any:
+        n = next(_seq)
+        user = User.objects.create_user(
+            username=username or f"user{n}",
+            password="pw-test-123456",
+            department=Department.objects.get(code=department) if department else None,
+            **extra,
+        )
+        if roles:
+            user.roles.set(Role.objects.filter(code__in=roles))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin_user(make_user: Callable[..., Any]) -> Any:
+    return make_user("admin", department="OFFICE", username="boss", is_staff=True)
+
+
+@pytest.fixture
+def dept(db: Any) -> Callable[[str], Any]:
+    from manyi.accounts.models import Department
+
+    return lambda code: Department.objects.get(code=code)
+
+
+@pytest.fixture
+def product(db: Any) -> Any:
+    from manyi.customers.models import Product, ProductLine
+
+    line = ProductLine.objects.create(code="PL-T", name="测试产品线")
+    return Product.objects.create(model="T-100", name="测试电源", product_line=line)
+
+
+@pytest.fixture
+def make_customer(db: Any) -> Callable[..., Any]:
+    """make_customer(office="BO-SH", bu="BU-PWR", **fields) — written directly, no audit."""
+    from manyi.accounts.models import Department
+    from manyi.customers.models import Customer
+
+    def make(office: str = "BO-SH", bu: str = "BU-PWR", **fields: Any) -> Any:
+        n = next(_seq)
+        fields.setdefault("code", f"C{n:05d}")
+        fields.setdefault("name", f"测试客户{n}有限公司")
+        fields.setdefault("annual_revenue", Decimal("1000000"))
+        office_dept = Department.objects.get(code=office)
+        return Customer.objects.create(
+            branch_office=office_dept,
+            business_unit=Department.objects.get(code=bu),
+            region=office_dept.parent,
+            **fields,
+        )
+
+    return make
