@@ -81,3 +81,20 @@ class QualityRecord(models.Model):
         raise RecordProtectedError(
             "Quality records are archived, not deleted (use the archive service)."
         )
+
+
+class ScheduledRun(models.Model):
+    """One slot of a periodic job: the unique (key, slot) makes the scheduler idempotent —
+    however many schedulers run, or however often one restarts, a slot is enqueued once."""
+
+    key = models.CharField(max_length=100)
+    slot = models.BigIntegerField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        constraints = [models.UniqueConstraint(fields=["key", "slot"], name="scheduled_run_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key}#{self.slot}"

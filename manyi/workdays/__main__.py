@@ -1,0 +1,7 @@
+"""``python -m manyi.workdays …`` — same as ``manyi workdays …``."""
+
+import sys
+
+from .cli import main
+
+raise SystemExit(main(sys.argv[1:]))
