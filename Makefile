@@ -1,5 +1,6 @@
 # Manyi — the two set-up commands are `make run` and `make test`.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,11 +15,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(PIP) install -e .
+	$(PIP) install -e . 2>&1 | { grep -v '^WARNING: Location' || true; }
 	touch $@
 
 $(DEVSTAMP): pyproject.toml $(STAMP)
-	$(PIP) install -e '.[dev]'
+	$(PIP) install -e '.[dev]' 2>&1 | { grep -v '^WARNING: Location' || true; }
 	touch $@
 
 install: $(STAMP)
@@ -48,7 +49,7 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 bench: $(DEVSTAMP)
-	$(PIP) install -e '.[bench]'
+	$(PIP) install -e '.[bench]' 2>&1 | { grep -v '^WARNING: Location' || true; }
 	$(BIN)/python -m manyi.bench
 
 clean:

@@ -38,7 +38,7 @@ ACTIONS: list[tuple[str, str]] = [
 ]
 ACTION_CODES = [code for code, _label in ACTIONS]
 
-A, O = Scope.ALL, Scope.OWN
+A, O = Scope.ALL, Scope.OWN  # noqa: E741 (short marks keep the table readable)
 _VIEW_ALL = {"customer.view": A, "order.view": A, "customer.export": A, "audit.view": A}
 
 ROLE_GRANTS: dict[str, dict[str, Scope]] = {

@@ -20,7 +20,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
-    token, key = api_token_create(user=request.user, name=request.POST.get("name") or "api")
+    _token, key = api_token_create(user=request.user, name=request.POST.get("name") or "api")
     grants = [(label, scope_for(request.user, code).name) for code, label in ACTIONS]
     tokens = request.user.api_tokens.filter(revoked=False)  # type: ignore[union-attr]
     return render(

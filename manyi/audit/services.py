@@ -31,7 +31,7 @@ def _plain(value: Any) -> Any:
 
 def snapshot(instance: models.Model, *, m2m: Iterable[str] = ()) -> Snapshot:
     """Field values of a record as JSON-able plain values (foreign keys by their name)."""
-    ignore = getattr(instance, "AUDIT_IGNORE", frozenset())
+    ignore: frozenset[str] = getattr(instance, "AUDIT_IGNORE", frozenset())
     data: Snapshot = {}
     for field in instance._meta.concrete_fields:
         if field.name in ignore:
@@ -39,6 +39,11 @@ def snapshot(instance: models.Model, *, m2m: Iterable[str] = ()) -> Snapshot:
         if isinstance(field, models.ForeignKey):
             related_id = getattr(instance, field.attname)
             data[field.name] = None if related_id is None else str(getattr(instance, field.name))
+        elif isinstance(field, models.DecimalField) and isinstance(
+            getattr(instance, field.attname), Decimal
+        ):
+            value = getattr(instance, field.attname)
+            data[field.name] = f"{value:.{field.decimal_places}f}"
         else:
             data[field.name] = _plain(getattr(instance, field.attname))
     for name in m2m:

@@ -4,21 +4,21 @@ from .models import Contact, Customer, ImportJob, Order, Product, ProductLine
 
 
 @admin.register(ProductLine)
-class ProductLineAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ProductLineAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "business_unit")
 
 
-class ReadOnlyRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyRecordAdmin(admin.ModelAdmin):
     """Quality records are edited through the application (audit trail, permissions);
     the admin shows them read-only and never deletes them."""
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
 

@@ -1,6 +1,5 @@
 """Customer archive API: the same selectors, forms and services as the UI."""
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
@@ -8,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from manyi.audit.services import history_for
@@ -190,15 +189,15 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> Any:
 
     require(request.user, "customer.add")
     data = _form_data(CustomerForm, payload.dict())
-    return 201, services.customer_create(actor=request.user, data=data)
+    return Status(201, services.customer_create(actor=request.user, data=data))
 
 
-@router.get("/{pk}", response=CustomerOut, summary="One customer")
+@router.get("/{int:pk}", response=CustomerOut, summary="One customer")
 def get_customer(request: HttpRequest, pk: int) -> Any:
     return _customer(request, pk)
 
 
-@router.patch("/{pk}", response=CustomerOut, summary="Change a customer (give the version read)")
+@router.patch("/{int:pk}", response=CustomerOut, summary="Change a customer (send the version)")
 def patch_customer(request: HttpRequest, pk: int, payload: CustomerPatch) -> Any:
     from manyi.accounts.permissions import require
 
@@ -215,12 +214,12 @@ def patch_customer(request: HttpRequest, pk: int, payload: CustomerPatch) -> Any
     )
 
 
-@router.post("/{pk}/archive", response=CustomerOut, summary="Archive a customer")
+@router.post("/{int:pk}/archive", response=CustomerOut, summary="Archive a customer")
 def archive_customer(request: HttpRequest, pk: int) -> Any:
     return services.customer_archive(actor=request.user, customer=_customer(request, pk))
 
 
-@router.get("/{pk}/history", response=list[AuditOut], summary="Audit trail of a customer")
+@router.get("/{int:pk}/history", response=list[AuditOut], summary="Audit trail of a customer")
 @paginate(PageNumberPagination, page_size=50)
 def customer_history(request: HttpRequest, pk: int) -> Any:
     from manyi.accounts.permissions import require
@@ -239,7 +238,7 @@ def customer_history(request: HttpRequest, pk: int) -> Any:
     ]
 
 
-@router.get("/{pk}/contacts", response=list[ContactOut], summary="Contacts of a customer")
+@router.get("/{int:pk}/contacts", response=list[ContactOut], summary="Contacts of a customer")
 @paginate(PageNumberPagination, page_size=50)
 def customer_contacts(request: HttpRequest, pk: int) -> Any:
     return selectors.contact_list(user=request.user, customer=_customer(request, pk))
@@ -250,10 +249,10 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Any:
     customer = _customer(request, payload.customer)
     data = _form_data(ContactForm, payload.dict())
     data["customer"] = customer
-    return 201, services.contact_create(actor=request.user, data=data)
+    return Status(201, services.contact_create(actor=request.user, data=data))
 
 
-@router.get("/contacts/{pk}", response=ContactOut, summary="One contact")
+@router.get("/contacts/{int:pk}", response=ContactOut, summary="One contact")
 def get_contact(request: HttpRequest, pk: int) -> Any:
     try:
         return selectors.contact_get(user=request.user, pk=pk)
@@ -278,10 +277,10 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Any:
     customer = _customer(request, payload.customer)
     data = _form_data(OrderForm, payload.dict())
     data["customer"] = customer
-    return 201, services.order_create(actor=request.user, data=data)
+    return Status(201, services.order_create(actor=request.user, data=data))
 
 
-@router.get("/orders/{pk}", response=OrderOut, summary="One order")
+@router.get("/orders/{int:pk}", response=OrderOut, summary="One order")
 def get_order(request: HttpRequest, pk: int) -> Any:
     try:
         return selectors.order_get(user=request.user, pk=pk)

@@ -12,7 +12,7 @@ from manyi.accounts.models import Department, DepartmentKind
 from .models import Contact, Customer, Order
 
 
-class VersionedForm(forms.ModelForm):  # type: ignore[type-arg]
+class VersionedForm(forms.ModelForm):
     """Carries the version the user started editing, so a stale save can be refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -26,7 +26,7 @@ class VersionedForm(forms.ModelForm):  # type: ignore[type-arg]
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
-def _dept_field(form: forms.ModelForm, name: str, kind: str) -> None:  # type: ignore[type-arg]
+def _dept_field(form: forms.ModelForm, name: str, kind: str) -> None:
     field = form.fields[name]
     if isinstance(field, forms.ModelChoiceField):
         field.queryset = Department.objects.filter(kind=kind, active=True).order_by("code")

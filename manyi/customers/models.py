@@ -77,7 +77,10 @@ class Product(QualityRecord):
     name = models.CharField(_("name"), max_length=120)
     specification = models.CharField(_("specification"), max_length=200, blank=True)
     product_line = models.ForeignKey(
-        ProductLine, verbose_name=_("product line"), on_delete=models.PROTECT, related_name="products"
+        ProductLine,
+        verbose_name=_("product line"),
+        on_delete=models.PROTECT,
+        related_name="products",
     )
 
     class Meta:

@@ -16,7 +16,9 @@ from .models import Contact, Customer, Order
 
 
 def customer_list(*, user: Any, filters: CustomerFilter | None = None) -> QuerySet[Customer]:
-    qs = Customer.objects.select_related("branch_office", "business_unit", "region")
+    qs: QuerySet[Any] = Customer.objects.select_related(
+        "branch_office", "business_unit", "region"
+    )
     qs = scope_queryset(qs, user, "customer.view")
     return (filters or CustomerFilter()).apply(qs)
 
@@ -47,7 +49,9 @@ def contact_get(*, user: Any, pk: int) -> Contact:
 
 
 def order_list(*, user: Any, filters: OrderFilter | None = None) -> QuerySet[Order]:
-    qs = Order.objects.select_related("customer", "product", "product__product_line")
+    qs: QuerySet[Any] = Order.objects.select_related(
+        "customer", "product", "product__product_line"
+    )
     qs = scope_queryset(qs, user, "order.view", "customer__")
     return (filters or OrderFilter()).apply(qs)
 
