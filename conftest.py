@@ -13,7 +13,18 @@ _seq = itertools.count(1)
 
 
 @pytest.fixture
-def make_user(db: Any) -> Callable[..., Any]:
+def reference_data(db: Any) -> None:
+    """Roles and departments (seeded by migration; re-seeded after a transactional test
+    flushed the tables)."""
+    from manyi.accounts.models import Role
+    from manyi.accounts.roles import seed_reference_data
+
+    if not Role.objects.exists():
+        seed_reference_data()
+
+
+@pytest.fixture
+def make_user(reference_data: None) -> Callable[..., Any]:
     """make_user("sales_clerk", department="BO-SH") → an active user with those roles."""
     from manyi.accounts.models import Department, Role, User
 
@@ -39,7 +50,7 @@ def admin_user(make_user: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
-def dept(db: Any) -> Callable[[str], Any]:
+def dept(reference_data: None) -> Callable[[str], Any]:
     from manyi.accounts.models import Department
 
     return lambda code: Department.objects.get(code=code)
@@ -54,7 +65,7 @@ def product(db: Any) -> Any:
 
 
 @pytest.fixture
-def make_customer(db: Any) -> Callable[..., Any]:
+def make_customer(reference_data: None) -> Callable[..., Any]:
     """make_customer(office="BO-SH", bu="BU-PWR", **fields) — written directly, no audit."""
     from manyi.accounts.models import Department
     from manyi.customers.models import Customer

@@ -16,6 +16,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path) -> None:
         "MANYI_VAR_DIR": str(tmp_path),
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "-m", "manyi.cli", "check", "--deploy", "--fail-level", "DEBUG"],
         env=env, capture_output=True, text=True, check=False,

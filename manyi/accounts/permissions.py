@@ -101,6 +101,18 @@ ROLE_GRANTS: dict[str, dict[str, Scope]] = {
 }
 
 
+def register_actions(
+    actions: list[tuple[str, str]], grants: dict[str, dict[str, Scope]]
+) -> None:
+    """Apps add their own actions and role grants (from their permissions module)."""
+    for code, label in actions:
+        if code not in ACTION_CODES:
+            ACTIONS.append((code, label))
+            ACTION_CODES.append(code)
+    for role, granted in grants.items():
+        ROLE_GRANTS.setdefault(role, {}).update(granted)
+
+
 def role_codes(user: Any) -> set[str]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
@@ -141,14 +153,21 @@ def own_department_ids(user: Any) -> set[int]:
     return ids
 
 
-def customer_q(user: Any, action: str, prefix: str = "") -> Q | None:
-    """A filter for the customers `user` may `action`; None means all, Q(pk__in=[]) none."""
+def customer_q(user: Any, action: str, prefix: str = "", model: Any = None) -> Q | None:
+    """A filter for the records `user` may `action`; None means all, Q(pk__in=[]) none.
+
+    By default a record is in scope through its customer (branch office, business unit or
+    region among the user's departments). A model may widen that with a classmethod
+    `scope_q(department_ids) -> Q` (e.g. complaints assigned to the user's department)."""
     scope = scope_for(user, action)
     if scope == Scope.ALL:
         return None
     if scope == Scope.NONE:
         return Q(pk__in=[])
     ids = own_department_ids(user)
+    if model is not None and hasattr(model, "scope_q"):
+        q: Q = model.scope_q(ids)
+        return q
     return (
         Q(**{f"{prefix}branch_office_id__in": ids})
         | Q(**{f"{prefix}business_unit_id__in": ids})
@@ -157,10 +176,12 @@ def customer_q(user: Any, action: str, prefix: str = "") -> Q | None:
 
 
 def scope_queryset(qs: QuerySet[Any], user: Any, action: str, prefix: str = "") -> QuerySet[Any]:
-    q = customer_q(user, action, prefix)
+    q = customer_q(user, action, prefix, model=qs.model if not prefix else None)
     if q is None:
         return qs
-    if prefix == "" and qs.model._meta.model_name != "customer":
+    if prefix == "" and qs.model._meta.model_name != "customer" and not hasattr(
+        qs.model, "scope_q"
+    ):
         raise ValueError("give the prefix to the customer relation")
     return qs.filter(q)
 
@@ -179,13 +200,18 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         return False
     if obj is None or scope == Scope.ALL:
         return True
+    return bool(object_department_ids(obj) & own_department_ids(user))
+
+
+def object_department_ids(obj: Any) -> set[int]:
+    """The departments a record belongs to: its customer's office, unit and region, plus
+    whatever the record adds with a `scope_department_ids()` method."""
+    if hasattr(obj, "scope_department_ids"):
+        return set(obj.scope_department_ids())
     customer = customer_of(obj)
     if customer is None:
-        return False
-    ids = own_department_ids(user)
-    return bool(
-        {customer.branch_office_id, customer.business_unit_id, customer.region_id} & ids
-    )
+        return set()
+    return {customer.branch_office_id, customer.business_unit_id, customer.region_id} - {None}
 
 
 def require(user: Any, action: str, obj: Any = None) -> None:

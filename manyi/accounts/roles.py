@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 ROLES: list[tuple[str, str, str]] = [
     ("admin", "系统管理员", "Administrator"),
     ("gm", "总经理", "General manager"),
@@ -51,3 +53,26 @@ DEPARTMENTS: list[tuple[str, str, str, str, str | None]] = [
     ("BU-CTL", "控制器事业部", "Controller BU", "business_unit", "GM"),
     ("BU-SVC", "工程服务事业部", "Engineering services BU", "business_unit", "GM"),
 ]
+
+
+def seed_reference_data(role_model: Any = None, department_model: Any = None) -> None:
+    """Create the roles and departments above if missing (used by the data migration, and by
+    tests after a transactional test flushed the database)."""
+    if role_model is None or department_model is None:
+        from .models import Department, Role
+
+        role_model, department_model = Role, Department
+    for code, name, name_en in ROLES:
+        role_model.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en})
+    by_code: dict[str, Any] = {}
+    for code, name, name_en, kind, parent in DEPARTMENTS:
+        dept, _created = department_model.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "kind": kind,
+                "parent": by_code.get(parent) if parent else None,
+            },
+        )
+        by_code[code] = dept

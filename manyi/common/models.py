@@ -98,3 +98,95 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}#{self.slot}"
+
+
+class CompanyClosure(models.Model):
+    """公司停工日: a day the company does not work although the statutory calendar says it is a
+    working day (or, with `working=True`, a day it works although the calendar says it rests)."""
+
+    date = models.DateField(_("date"), unique=True)
+    working = models.BooleanField(
+        _("extra working day"),
+        default=False,
+        help_text=_("Tick for a day the company works although it is a holiday or weekend."),
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("company closure / extra working day")
+        verbose_name_plural = _("company calendar")
+        ordering = ("date",)
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.reason}"
+
+
+class Message(models.Model):
+    """Outbox and in-app notification (通知): one message to one user or e-mail address.
+
+    `key` makes sending idempotent: a sweep that runs twice tries to create the same key and
+    nothing is sent twice.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
+    to_email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Attachment(models.Model):
+    """A document or photo attached to a record (receipts, photos of a defect…).
+
+    Stored under a random name; the original name is kept only for display, so no path
+    from the user ever reaches the file system."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, db_index=True)
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/", max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    mime_type = models.CharField(_("type"), max_length=100)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ("uploaded_at", "id")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RecordProtectedError("Attachments are evidence of quality records: never deleted.")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -59,3 +60,24 @@ def module_page(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404
     title, text = UPCOMING[key]
     return render(request, "common/module.html", {"title": title, "text": text, "key": key})
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Download an attachment if the user may see the record it belongs to (else 404)."""
+    from django.http import FileResponse
+
+    from .attachments import can_view_attachment
+    from .models import Attachment
+
+    attachment = Attachment.objects.filter(pk=pk).select_related("content_type").first()
+    if attachment is None or not can_view_attachment(request.user, attachment):
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.mime_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

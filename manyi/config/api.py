@@ -51,3 +51,8 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 api.add_router("/customers", "manyi.customers.api.router")
+api.add_router("/feedback", "manyi.feedback.api.router")
+api.add_router("/complaints", "manyi.complaints.api.router")
+api.add_router("/claims", "manyi.claims.api.router")
+api.add_router("/property", "manyi.property.api.router")
+api.add_router("/surveys", "manyi.surveys.api.router")

@@ -53,6 +53,11 @@ INSTALLED_APPS = [
     "manyi.accounts",
     "manyi.audit",
     "manyi.customers",
+    "manyi.feedback",
+    "manyi.complaints",
+    "manyi.claims",
+    "manyi.property",
+    "manyi.surveys",
 ]
 
 MIDDLEWARE = [
@@ -177,3 +182,5 @@ LOGGING = {
 }
 
 MANYI_SITE_NAME = _("Manyi customer satisfaction")
+MANYI_CALENDAR = os.environ.get("MANYI_CALENDAR", "CN")
+MANYI_ATTACHMENT_MAX_BYTES = int(os.environ.get("MANYI_ATTACHMENT_MAX_BYTES", str(10 << 20)))

@@ -34,10 +34,10 @@ def chromium_path() -> str:
 
 
 @pytest.fixture
-def browser_page(tmp_path: Any) -> Iterator[Any]:
+def browser_page(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
-    # the test itself (fixtures) are still synchronous and safe here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # the test itself (fixtures, assertions) are still synchronous and safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -4,20 +4,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from manyi.accounts.roles import DEPARTMENTS, ROLES
+    from manyi.accounts.roles import seed_reference_data
 
-    Role = apps.get_model("accounts", "Role")
-    Department = apps.get_model("accounts", "Department")
-    for code, name, name_en in ROLES:
-        Role.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en})
-    by_code = {}
-    for code, name, name_en, kind, parent in DEPARTMENTS:
-        dept, _ = Department.objects.get_or_create(
-            code=code,
-            defaults={"name": name, "name_en": name_en, "kind": kind,
-                      "parent": by_code.get(parent)},
-        )
-        by_code[code] = dept
+    seed_reference_data(apps.get_model("accounts", "Role"), apps.get_model("accounts", "Department"))
 
 
 class Migration(migrations.Migration):

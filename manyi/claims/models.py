@@ -1,0 +1,1 @@
+"""Claims — models (being built)."""

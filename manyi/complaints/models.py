@@ -1,0 +1,1 @@
+"""Complaints — models (being built)."""

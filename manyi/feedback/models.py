@@ -1,0 +1,1 @@
+"""Feedback and inquiries — models (being built)."""

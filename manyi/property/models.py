@@ -1,0 +1,1 @@
+"""Customer property — models (being built)."""

@@ -1,0 +1,1 @@
+"""Satisfaction surveys — models (being built)."""
