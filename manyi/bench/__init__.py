@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): each module has a main() that prints its figures."""
