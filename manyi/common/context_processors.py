@@ -13,6 +13,7 @@ from manyi.accounts.permissions import can
 MODULES: list[tuple[str, Any, str, str | None]] = [
     ("home", _("Dashboard"), "home", None),
     ("customers:list", _("Customers"), "customers", "customer.view"),
+    ("customers:contacts", _("Contacts"), "contacts", "customer.view"),
     ("customers:orders", _("Orders"), "orders", "order.view"),
     ("module", _("Complaints"), "complaints", None),
     ("module", _("Surveys"), "surveys", None),

@@ -140,3 +140,44 @@ def _iso(value: Any) -> str:
         return dt.date.fromisoformat(str(value or "")).isoformat()
     except ValueError:
         return ""
+
+
+CONTACT_SORTS = {
+    "name": "name",
+    "-name": "-name",
+    "customer": "customer__code",
+    "-customer": "-customer__code",
+}
+
+
+@dataclass(frozen=True)
+class ContactFilter:
+    q: str = ""
+    function: str = ""
+    decision_class: str = ""
+    sort: str = "customer"
+
+    @classmethod
+    def from_params(cls, params: Any) -> ContactFilter:
+        sort = str(params.get("sort") or "customer")
+        return cls(
+            q=str(params.get("q") or "").strip(),
+            function=str(params.get("function") or ""),
+            decision_class=str(params.get("decision_class") or ""),
+            sort=sort if sort in CONTACT_SORTS else "customer",
+        )
+
+    def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        if self.q:
+            qs = qs.filter(
+                Q(name__icontains=self.q)
+                | Q(phone__icontains=self.q)
+                | Q(email__icontains=self.q)
+                | Q(customer__name__icontains=self.q)
+                | Q(customer__code__icontains=self.q)
+            )
+        if self.function:
+            qs = qs.filter(function=self.function)
+        if self.decision_class:
+            qs = qs.filter(decision_class=self.decision_class)
+        return qs.order_by(CONTACT_SORTS[self.sort], "name", "id")

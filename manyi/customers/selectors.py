@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from manyi.accounts.permissions import scope_queryset
 from manyi.audit.services import history_for
 
-from .filters import CustomerFilter, OrderFilter
+from .filters import ContactFilter, CustomerFilter, OrderFilter
 from .models import Contact, Customer, Order
 
 
@@ -33,13 +33,15 @@ def customer_get(*, user: Any, pk: int) -> Customer:
     return qs.get(pk=pk)
 
 
-def contact_list(*, user: Any, customer: Customer | None = None) -> QuerySet[Contact]:
+def contact_list(
+    *, user: Any, customer: Customer | None = None, filters: ContactFilter | None = None
+) -> QuerySet[Contact]:
     qs = scope_queryset(
         Contact.objects.select_related("customer"), user, "customer.view", "customer__"
     ).filter(archived_at__isnull=True)
     if customer is not None:
         qs = qs.filter(customer=customer)
-    return qs.order_by("customer__code", "name", "id")
+    return (filters or ContactFilter()).apply(qs)
 
 
 def contact_get(*, user: Any, pk: int) -> Contact:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/archive/", views.customer_archive, name="archive"),
     path("<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
+    path("contacts/", views.contact_list, name="contacts"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
     path("<int:pk>/orders/new/", views.order_create, name="order_create"),
     path("orders/", views.order_list, name="orders"),

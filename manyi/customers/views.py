@@ -18,15 +18,17 @@ from manyi.accounts.permissions import can, require
 from manyi.common.services import StaleRecordError
 
 from . import selectors, services
-from .filters import CustomerFilter, OrderFilter
+from .filters import ContactFilter, CustomerFilter, OrderFilter
 from .forms import ContactForm, CustomerForm, OrderForm
 from .models import (
     Contact,
+    ContactFunction,
     Customer,
     CustomerClass,
     CustomerKind,
     CustomerLevel,
     CustomerStatus,
+    DecisionClass,
     Order,
 )
 
@@ -295,6 +297,26 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
         create=None,
         update=update,
         title=_("Edit order"),
+    )
+
+
+@login_required
+def contact_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "customer.view")
+    filters = ContactFilter.from_params(request.GET)
+    page = _page(request, selectors.contact_list(user=request.user, filters=filters))
+    return render(
+        request,
+        "customers/contact_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": _query_without_page(request),
+            "functions": ContactFunction.choices,
+            "decision_classes": DecisionClass.choices,
+            "can_export": can(request.user, "customer.export"),
+            "can_import": can(request.user, "customer.import"),
+        },
     )
 
 

@@ -185,3 +185,20 @@ def test_order_list_and_late_filter(service_client, make_customer, product) -> N
     assert all_orders.paginator.count == 2
     late = service_client.get(reverse("customers:orders"), {"late": "1"}).context["page"]
     assert [o.number for o in late] == ["SO-B"]
+
+
+def test_contact_list_search_filter_and_scope(client, make_user, make_customer) -> None:
+    from manyi.customers.models import Contact
+
+    sh = make_customer(office="BO-SH", name="上海甲")
+    gz = make_customer(office="BO-GZ", name="广州乙")
+    Contact.objects.create(customer=sh, name="赵一", function="gm", decision_class="A")
+    Contact.objects.create(customer=sh, name="钱二", function="user", decision_class="C")
+    Contact.objects.create(customer=gz, name="孙三", function="gm", decision_class="A")
+    client.force_login(make_user("branch_manager", department="BO-SH"))
+    page = client.get(reverse("customers:contacts")).context["page"]
+    assert sorted(c.name for c in page) == ["赵一", "钱二"]
+    page = client.get(reverse("customers:contacts"), {"function": "gm"}).context["page"]
+    assert [c.name for c in page] == ["赵一"]
+    page = client.get(reverse("customers:contacts"), {"q": "钱"}).context["page"]
+    assert [c.name for c in page] == ["钱二"]
