@@ -41,12 +41,16 @@ test: $(DEVSTAMP) browser
 	$(BIN)/manyi compilemessages_if_needed
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
-## Headless Chromium from Debian for the browser tests (Playwright drives it via executable_path)
+## Headless Chromium and Chinese fonts from Debian for the browser tests (Playwright drives
+## Debian's chromium via executable_path; no browser download)
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian chromium for the browser tests…"; \
+	@need=""; command -v chromium >/dev/null 2>&1 || need="chromium"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || need="$$need fonts-noto-cjk"; \
+	if [ -n "$$need" ]; then \
+	  echo "Installing Debian packages for the browser tests:$$need"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$need >/dev/null; \
+	fi
 
 bench: $(DEVSTAMP)
 	$(PIP) install -e '.[bench]' 2>&1 | { grep -v '^WARNING: Location' || true; }

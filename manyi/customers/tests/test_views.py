@@ -202,3 +202,13 @@ def test_contact_list_search_filter_and_scope(client, make_user, make_customer) 
     assert [c.name for c in page] == ["赵一"]
     page = client.get(reverse("customers:contacts"), {"q": "钱"}).context["page"]
     assert [c.name for c in page] == ["钱二"]
+
+
+def test_browser_language_header_does_not_override_chinese(service_client) -> None:
+    html = service_client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans">' in html.content.decode()
+
+
+def test_profile_language_is_used_when_no_choice_was_made(client, make_user) -> None:
+    client.force_login(make_user("customer_service", department="CS", language="en"))
+    assert '<html lang="en">' in client.get(reverse("home")).content.decode()
