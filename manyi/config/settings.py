@@ -184,3 +184,4 @@ LOGGING = {
 MANYI_SITE_NAME = _("Manyi customer satisfaction")
 MANYI_CALENDAR = os.environ.get("MANYI_CALENDAR", "CN")
 MANYI_ATTACHMENT_MAX_BYTES = int(os.environ.get("MANYI_ATTACHMENT_MAX_BYTES", str(10 << 20)))
+FORMAT_MODULE_PATH = ["manyi.formats"]
