@@ -126,8 +126,11 @@ def role_codes(user: Any) -> set[str]:
 
 
 def scope_for(user: Any, action: str) -> Scope:
+    """The scope of `action` for `user`; None is the system (CLI, scheduler): everything."""
     if action not in ACTION_CODES:
         raise ValueError(f"unknown action {action!r}")
+    if user is None:
+        return Scope.ALL
     best = Scope.NONE
     for role in role_codes(user):
         best = max(best, ROLE_GRANTS.get(role, {}).get(action, Scope.NONE))
