@@ -25,13 +25,30 @@ from .users import step_users
 
 Step = Callable[[DemoContext], None]
 
+def app_step(module: str) -> Step:
+    """A step provided by an app: `manyi.<app>.demo.demo_build(seed=, today=, scale=)` reads
+    what it needs from the database and returns its counts."""
+
+    def step(ctx: DemoContext) -> None:
+        from importlib import import_module
+
+        counts = import_module(module).demo_build(
+            seed=ctx.seed, today=ctx.today, scale=ctx.scale.name
+        )
+        for key, value in counts.items():
+            ctx.counts[key] = ctx.counts.get(key, 0) + int(value)
+
+    return step
+
+
 STEPS: list[tuple[str, Step]] = [
     ("users", step_users),
     ("catalogue", step_catalogue),
     ("customers", step_customers),
     ("contacts", step_contacts),
     ("orders", step_orders),
-    # later: ("complaints", step_complaints), ("surveys", step_surveys), …
+    ("feedback", app_step("manyi.feedback.demo")),
+    ("property", app_step("manyi.property.demo")),
 ]
 
 
