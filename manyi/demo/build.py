@@ -41,15 +41,18 @@ def app_step(module: str) -> Step:
     return step
 
 
-STEPS: list[tuple[str, Step]] = [
+CORE_STEPS: list[tuple[str, Step]] = [
     ("users", step_users),
     ("catalogue", step_catalogue),
     ("customers", step_customers),
     ("contacts", step_contacts),
     ("orders", step_orders),
+]
+APP_STEPS: list[tuple[str, Step]] = [
     ("feedback", app_step("manyi.feedback.demo")),
     ("property", app_step("manyi.property.demo")),
 ]
+STEPS = CORE_STEPS + APP_STEPS
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,16 @@ def database_has_data() -> bool:
 
 
 def build_demo(
-    *, seed: int, today: date, scale: Scale | str = "small", progress: Progress | None = None
+    *,
+    seed: int,
+    today: date,
+    scale: Scale | str = "small",
+    progress: Progress | None = None,
+    include_apps: bool = True,
 ) -> DemoResult:
-    """Build the demo data in one transaction (nothing is half-saved)."""
+    """Build the demo data in one transaction (nothing is half-saved). Without
+    `include_apps` only the archive (users, catalogue, customers, contacts, orders) is built:
+    the apps' own tests build their part on top of it."""
     if isinstance(scale, str):
         scale = SCALES[scale]
     ctx = DemoContext(seed=seed, today=today, scale=scale, progress=progress or _quiet)
@@ -78,7 +88,7 @@ def build_demo(
     settings.DEBUG = False
     try:
         with transaction.atomic():
-            for name, step in STEPS:
+            for name, step in STEPS if include_apps else CORE_STEPS:
                 started = time.perf_counter()
                 step(ctx)
                 seconds[name] = time.perf_counter() - started
