@@ -14,6 +14,17 @@ import pytest
 _seq = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language (zh-hans) whatever the previous one switched
+    to on the same worker."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
+
+
 @pytest.fixture
 def reference_data(db: Any) -> None:
     """Roles and departments (seeded by migration; re-seeded after a transactional test

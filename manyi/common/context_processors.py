@@ -17,6 +17,7 @@ MODULES: list[tuple[str, Any, str, str | None]] = [
     ("customers:orders", _("Orders"), "orders", "order.view"),
     ("feedback:list", _("Feedback"), "feedback", "feedback.view"),
     ("module", _("Complaints"), "complaints", None),
+    ("claims:list", _("Claims"), "claims", "claim.view"),
     ("property:list", _("Customer property"), "property", "property.view"),
     ("module", _("Surveys"), "surveys", None),
     ("module", _("Analysis"), "analysis", None),

@@ -51,6 +51,7 @@ CORE_STEPS: list[tuple[str, Step]] = [
 APP_STEPS: list[tuple[str, Step]] = [
     ("feedback", app_step("manyi.feedback.demo")),
     ("property", app_step("manyi.property.demo")),
+    ("claims", app_step("manyi.claims.demo")),
 ]
 STEPS = CORE_STEPS + APP_STEPS
 

@@ -27,6 +27,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("admin", "赵", "志强", "admin", "OFFICE", "全部数据，系统管理（超级用户）",
              "everything, administration (superuser)", superuser=True),
     DemoUser("gm", "陈", "国华", "gm", "GM", "全部顾客（只读）", "all customers (read-only)"),
+    DemoUser("dgm", "郑", "建军", "deputy_gm", "DGM", "全部顾客（只读）；索赔初步分析、追偿",
+             "all customers (read-only); claim analysis and supplier recourse"),
     DemoUser("quality", "李", "文静", "quality_manager", "QA", "全部顾客；维护产品",
              "all customers; maintains products"),
     DemoUser("service", "王", "芳", "customer_service", "CS", "全部顾客；维护顾客和联系人",
@@ -41,6 +43,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
              "only the Power supply BU's customers"),
     DemoUser("finance", "吴", "敏", "finance", "FIN", "全部顾客和订单（只读）",
              "all customers and orders (read-only)"),
+    DemoUser("legal", "冯", "律", "legal", "LEGAL", "全部顾客（只读）；法律事务",
+             "all customers (read-only); legal matters"),
     DemoUser("viewer", "孙", "晓东", "viewer", "R-NORTH", "仅华北大区（北京、天津）的顾客（只读）",
              "only the North China region (Beijing, Tianjin), read-only"),
 )

@@ -1,0 +1,113 @@
+"""One filter set for the claim list page and the API; the period of the quality-cost page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .workflow import OPEN_STATES, ClaimState, Liability
+
+CLAIM_SORTS = {
+    "number": ("year", "sequence"),
+    "-number": ("-year", "-sequence"),
+    "received": ("received_on", "sequence"),
+    "-received": ("-received_on", "-sequence"),
+    "due": ("step_due_at", "sequence"),
+    "-amount": ("-claimed_amount", "-sequence"),
+}
+
+
+def _iso(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value or ""))
+    except ValueError:
+        return None
+
+
+def _flag(value: Any) -> bool | None:
+    return {"1": True, "true": True, "yes": True, "0": False, "false": False}.get(
+        str(value or "").lower()
+    )
+
+
+@dataclass(frozen=True)
+class ClaimFilter:
+    q: str = ""
+    state: str = ""  # a state, or "open"
+    customer: int | None = None
+    liability: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    overdue: bool = False
+    archived: bool = False
+    sort: str = "-received"
+
+    @classmethod
+    def from_params(cls, params: Any) -> ClaimFilter:
+        state = str(params.get("state") or "")
+        liability = str(params.get("liability") or "")
+        customer = str(params.get("customer") or "")
+        sort = str(params.get("sort") or "-received")
+        return cls(
+            q=str(params.get("q") or "").strip(),
+            state=state if state in ClaimState.values or state == "open" else "",
+            customer=int(customer) if customer.isdigit() else None,
+            liability=liability if liability in Liability.values else "",
+            date_from=_iso(params.get("date_from")),
+            date_to=_iso(params.get("date_to")),
+            overdue=bool(_flag(params.get("overdue"))),
+            archived=bool(_flag(params.get("archived"))),
+            sort=sort if sort in CLAIM_SORTS else "-received",
+        )
+
+    def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        qs = qs.filter(archived_at__isnull=not self.archived)
+        if self.q:
+            qs = qs.filter(
+                Q(number__icontains=self.q)
+                | Q(customer__name__icontains=self.q)
+                | Q(customer__code__icontains=self.q)
+                | Q(batch_number__icontains=self.q)
+                | Q(complaint_reference__icontains=self.q)
+            )
+        if self.state == "open":
+            qs = qs.filter(state__in=OPEN_STATES)
+        elif self.state:
+            qs = qs.filter(state=self.state)
+        if self.customer is not None:
+            qs = qs.filter(customer_id=self.customer)
+        if self.liability:
+            qs = qs.filter(liability=self.liability)
+        if self.date_from:
+            qs = qs.filter(received_on__gte=self.date_from)
+        if self.date_to:
+            qs = qs.filter(received_on__lte=self.date_to)
+        if self.overdue:
+            qs = qs.filter(state__in=OPEN_STATES, step_due_at__lt=timezone.now())
+        return qs.order_by(*CLAIM_SORTS[self.sort], "id")
+
+
+@dataclass(frozen=True)
+class Period:
+    """The period of the quality-cost totals (both ends included); default: the last 12
+    calendar months up to today."""
+
+    date_from: dt.date
+    date_to: dt.date
+
+    @classmethod
+    def from_params(cls, params: Any, today: dt.date | None = None) -> Period:
+        today = today or timezone.localdate()
+        if today.month == 12:
+            default_from = dt.date(today.year, 1, 1)
+        else:
+            default_from = dt.date(today.year - 1, today.month + 1, 1)
+        start = _iso(params.get("date_from")) or default_from
+        end = _iso(params.get("date_to")) or today
+        if end < start:
+            start, end = end, start
+        return cls(start, end)
