@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from manyi.accounts.permissions import can, require
 from manyi.common.attachments import attachments_of
+from manyi.common.pages import apply_validation_errors, paginate, query_without_page
 from manyi.common.services import StaleRecordError
 
 from . import selectors, services, workflow
@@ -34,8 +34,6 @@ from .forms import (
 from .models import Claim, NegotiationRound
 from .workflow import ClaimState, Liability
 
-PAGE_SIZE = 25
-
 
 def _claim_or_404(request: HttpRequest, pk: int) -> Claim:
     try:
@@ -44,18 +42,6 @@ def _claim_or_404(request: HttpRequest, pk: int) -> Claim:
         raise Http404 from exc
 
 
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 @login_required
@@ -63,7 +49,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "claim.view")
     filters = ClaimFilter.from_params(request.GET)
     qs = selectors.claim_list(user=request.user, filters=filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     customer = None
     if filters.customer is not None:
         from manyi.customers.models import Customer
@@ -72,7 +58,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "filters": filters,
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
         "states": ClaimState.choices,
         "liabilities": Liability.choices,
         "filter_customer": customer,
@@ -99,7 +85,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
         try:
             claim = services.claim_create(actor=request.user, data=form.model_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -130,7 +116,7 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
             status = 409
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("claims:detail", pk=claim.pk)
@@ -213,7 +199,7 @@ def claim_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             form.add_error(None, str(exc))
         except ValidationError as exc:
             status = 422
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Done: %(step)s.") % {"step": workflow.TRANSITIONS[
                 name].label})
@@ -232,7 +218,7 @@ def claim_round(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.negotiation_round_add(actor=request.user, claim=claim, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Negotiation round recorded."))
             return redirect("claims:detail", pk=claim.pk)
@@ -313,7 +299,7 @@ def claim_recourse(request: HttpRequest, pk: int) -> HttpResponse:
             status = 409
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Recourse saved."))
             return redirect("claims:detail", pk=claim.pk)
@@ -334,7 +320,7 @@ def claim_attach(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data.get("note") or "",
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Document attached."))
             return redirect("claims:detail", pk=claim.pk)

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from manyi.accounts.models import Department, DepartmentKind
 from manyi.accounts.permissions import can, require
+from manyi.common.pages import apply_validation_errors, paginate, query_without_page
 from manyi.common.services import StaleRecordError
 
 from . import selectors, services
@@ -32,12 +32,6 @@ from .models import (
     Order,
 )
 
-PAGE_SIZE = 25
-
-
-def _page(request: HttpRequest, qs: Any) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
 
 def _customer_or_404(request: HttpRequest, pk: int) -> Customer:
     try:
@@ -46,29 +40,17 @@ def _customer_or_404(request: HttpRequest, pk: int) -> Customer:
         raise Http404 from exc
 
 
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 @login_required
 def customer_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "customer.view")
     filters = CustomerFilter.from_params(request.GET)
-    page = _page(request, selectors.customer_list(user=request.user, filters=filters))
+    page = paginate(request, selectors.customer_list(user=request.user, filters=filters))
     context = {
         "page": page,
         "filters": filters,
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
         "offices": Department.objects.filter(kind=DepartmentKind.BRANCH_OFFICE),
         "units": Department.objects.filter(kind=DepartmentKind.BUSINESS_UNIT),
         "levels": CustomerLevel.choices,
@@ -112,7 +94,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
         try:
             customer = services.customer_create(actor=request.user, data=form.model_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Customer %(c)s created.") % {"c": customer})
             return redirect("customers:detail", pk=customer.pk)
@@ -137,7 +119,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             stale = True
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("customers:detail", pk=customer.pk)
@@ -211,7 +193,7 @@ def _record_form(
         except StaleRecordError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("customers:detail", pk=customer.pk)
@@ -304,14 +286,14 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "customer.view")
     filters = ContactFilter.from_params(request.GET)
-    page = _page(request, selectors.contact_list(user=request.user, filters=filters))
+    page = paginate(request, selectors.contact_list(user=request.user, filters=filters))
     return render(
         request,
         "customers/contact_list.html",
         {
             "page": page,
             "filters": filters,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "functions": ContactFunction.choices,
             "decision_classes": DecisionClass.choices,
             "can_export": can(request.user, "customer.export"),
@@ -324,14 +306,14 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 def order_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "order.view")
     filters = OrderFilter.from_params(request.GET)
-    page = _page(request, selectors.order_list(user=request.user, filters=filters))
+    page = paginate(request, selectors.order_list(user=request.user, filters=filters))
     return render(
         request,
         "customers/order_list.html",
         {
             "page": page,
             "filters": filters,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "can_export": can(request.user, "customer.export"),
             "can_import": can(request.user, "customer.import"),
         },

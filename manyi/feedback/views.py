@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from manyi.accounts.models import Department
 from manyi.accounts.permissions import can, require, scope_queryset
 from manyi.common.attachments import attachment_add, attachments_of
+from manyi.common.pages import apply_validation_errors, paginate, query_without_page
 from manyi.common.services import StaleRecordError
 from manyi.customers.models import Contact, Customer
 
@@ -41,26 +41,6 @@ from .models import (
     PraiseNotice,
 )
 
-PAGE_SIZE = 25
-
-
-def _page(request: HttpRequest, qs: Any) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 def _entry_or_404(request: HttpRequest, pk: int) -> FeedbackEntry:
     try:
@@ -81,11 +61,11 @@ def _customers_for(user: Any, action: str) -> QuerySet[Customer]:
 def entry_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "feedback.view")
     filters = FeedbackFilter.from_params(request.GET)
-    page = _page(request, selectors.entry_list(user=request.user, filters=filters))
+    page = paginate(request, selectors.entry_list(user=request.user, filters=filters))
     context = {
         "page": page,
         "filters": filters,
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
         "figures": selectors.register_figures(user=request.user),
         "kinds": FeedbackKind.choices,
         "channels": FeedbackChannel.choices,
@@ -112,7 +92,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
         try:
             entry = services.feedback_create(actor=request.user, data=form.service_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Entry %(n)s recorded.") % {"n": entry.number})
             return redirect("feedback:detail", pk=entry.pk)
@@ -144,7 +124,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
             status = 409
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("feedback:detail", pk=entry.pk)
@@ -224,7 +204,7 @@ def entry_answer(request: HttpRequest, pk: int) -> HttpResponse:
             status = 409
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Answer recorded."))
             return redirect("feedback:detail", pk=entry.pk)
@@ -251,7 +231,7 @@ def entry_assign(request: HttpRequest, pk: int) -> HttpResponse:
             status = 409
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Assigned."))
             return redirect("feedback:detail", pk=entry.pk)
@@ -277,7 +257,7 @@ def entry_reference(request: HttpRequest, pk: int) -> HttpResponse:
             status = 409
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("feedback:detail", pk=entry.pk)
@@ -316,7 +296,7 @@ def entry_attach(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("File attached."))
             return redirect("feedback:detail", pk=entry.pk)
@@ -347,14 +327,14 @@ def contact_options(request: HttpRequest) -> HttpResponse:
 def praise_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "feedback.view")
     filters = PraiseFilter.from_params(request.GET)
-    page = _page(request, selectors.praise_list(user=request.user, filters=filters))
+    page = paginate(request, selectors.praise_list(user=request.user, filters=filters))
     return render(
         request,
         "feedback/praise_list.html",
         {
             "page": page,
             "filters": filters,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "aspects": PraiseAspect.choices,
             "departments": Department.objects.filter(active=True).order_by("kind", "code"),
             "can_issue": can(request.user, "praise.issue"),
@@ -382,7 +362,7 @@ def praise_create(request: HttpRequest) -> HttpResponse:
         try:
             notice = services.praise_notice_issue(actor=request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Praise notice %(n)s issued.") % {"n": notice.number})
             return redirect("feedback:praise_detail", pk=notice.pk)

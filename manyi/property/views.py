@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from manyi.accounts.models import Department
 from manyi.accounts.permissions import can, require, scope_queryset
 from manyi.common.attachments import attachment_add, attachments_of
+from manyi.common.pages import apply_validation_errors, paginate, query_without_page
 from manyi.common.services import StaleRecordError
 from manyi.customers.models import Customer
 
@@ -46,26 +46,6 @@ from .models import (
     PropertyKind,
     PropertyStatus,
 )
-
-PAGE_SIZE = 25
-
-
-def _page(request: HttpRequest, qs: Any) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _get_or_404(getter: Any, model: Any, request: HttpRequest, pk: int) -> Any:
@@ -107,11 +87,11 @@ def _form_page(request: HttpRequest, form: Any, title: str, cancel: str,
 def item_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "property.view")
     filters = PropertyFilter.from_params(request.GET)
-    page = _page(request, selectors.item_list(user=request.user, filters=filters))
+    page = paginate(request, selectors.item_list(user=request.user, filters=filters))
     context = {
         "page": page,
         "filters": filters,
-        "query": _query(request),
+        "query": query_without_page(request),
         "figures": selectors.ledger_figures(user=request.user),
         "kinds": PropertyKind.choices,
         "statuses": PropertyStatus.choices,
@@ -140,7 +120,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
         try:
             item = services.property_receive(actor=request.user, data=form.model_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("%(n)s entered in the ledger.") % {"n": item.number})
             return redirect("property:detail", pk=item.pk)
@@ -162,7 +142,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             status = 409
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("property:detail", pk=item.pk)
@@ -225,7 +205,7 @@ def item_issue(request: HttpRequest, pk: int) -> HttpResponse:
             status = 409
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Movement recorded."))
             return redirect("property:detail", pk=item.pk)
@@ -250,7 +230,7 @@ def item_return(request: HttpRequest, pk: int) -> HttpResponse:
             status = 409
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Returned to the customer."))
             return redirect("property:detail", pk=item.pk)
@@ -269,7 +249,7 @@ def item_attach(request: HttpRequest, pk: int) -> HttpResponse:
             attachment_add(actor=request.user, obj=item, upload=form.cleaned_data["file"],
                            note=form.cleaned_data["note"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("File attached."))
             return redirect("property:detail", pk=item.pk)
@@ -288,7 +268,7 @@ def loan_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             loan = services.loan_create(actor=request.user, item=item, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Lending slip %(n)s recorded.") % {"n": loan.number})
             return redirect("property:loan_detail", pk=loan.pk)
@@ -300,9 +280,9 @@ def loan_create(request: HttpRequest, pk: int) -> HttpResponse:
 def loan_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "property.view")
     filters = LoanFilter.from_params(request.GET)
-    page = _page(request, selectors.loan_list(user=request.user, filters=filters))
+    page = paginate(request, selectors.loan_list(user=request.user, filters=filters))
     return render(request, "property/loan_list.html", {
-        "page": page, "filters": filters, "query": _query(request),
+        "page": page, "filters": filters, "query": query_without_page(request),
         "departments": _departments(),
     })
 
@@ -349,7 +329,7 @@ def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
             status = 409
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Return recorded."))
             return redirect("property:loan_detail", pk=loan.pk)
@@ -363,9 +343,9 @@ def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
 def document_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "property.view")
     filters = DocumentFilter.from_params(request.GET)
-    page = _page(request, selectors.document_list(user=request.user, filters=filters))
+    page = paginate(request, selectors.document_list(user=request.user, filters=filters))
     return render(request, "property/document_list.html", {
-        "page": page, "filters": filters, "query": _query(request),
+        "page": page, "filters": filters, "query": query_without_page(request),
         "types": DocumentType.choices, "departments": _departments(),
         "can_add": can(request.user, "property.document"),
     })
@@ -390,7 +370,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
                 distributed_to=form.cleaned_data["distributed_to"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Document registered."))
             return redirect("property:document_detail", pk=doc.pk)
@@ -416,7 +396,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
             status = 409
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("property:document_detail", pk=doc.pk)
@@ -445,9 +425,9 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def damage_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "property.view")
     filters = DamageFilter.from_params(request.GET)
-    page = _page(request, selectors.damage_list(user=request.user, filters=filters))
+    page = paginate(request, selectors.damage_list(user=request.user, filters=filters))
     return render(request, "property/damage_list.html", {
-        "page": page, "filters": filters, "query": _query(request),
+        "page": page, "filters": filters, "query": query_without_page(request),
         "kinds": DamageKind.choices, "statuses": DamageStatus.choices,
     })
 
@@ -465,7 +445,7 @@ def damage_create(request: HttpRequest, pk: int) -> HttpResponse:
             report = services.damage_report_create(actor=request.user, item=item,
                                                    data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Report %(n)s recorded.") % {"n": report.number})
             return redirect("property:damage_detail", pk=report.pk)
@@ -541,7 +521,7 @@ def damage_reply(request: HttpRequest, pk: int) -> HttpResponse:
             status = 409
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Reply recorded."))
             return redirect("property:damage_detail", pk=report.pk)
@@ -560,7 +540,7 @@ def damage_attach(request: HttpRequest, pk: int) -> HttpResponse:
             attachment_add(actor=request.user, obj=report, upload=form.cleaned_data["file"],
                            note=form.cleaned_data["note"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("File attached."))
             return redirect("property:damage_detail", pk=report.pk)
