@@ -16,7 +16,7 @@ MODULES: list[tuple[str, Any, str, str | None]] = [
     ("customers:contacts", _("Contacts"), "contacts", "customer.view"),
     ("customers:orders", _("Orders"), "orders", "order.view"),
     ("feedback:list", _("Feedback"), "feedback", "feedback.view"),
-    ("module", _("Complaints"), "complaints", None),
+    ("complaints:list", _("Complaints"), "complaints", "complaint.view"),
     ("claims:list", _("Claims"), "claims", "claim.view"),
     ("property:list", _("Customer property"), "property", "property.view"),
     ("module", _("Surveys"), "surveys", None),

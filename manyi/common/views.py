@@ -10,14 +10,6 @@ from manyi.customers.selectors import dashboard_figures
 
 # The modules to come: each has a real page saying what it will do (no dead links).
 UPCOMING = {
-    "complaints": (
-        _("Complaints"),
-        _(
-            "Quality information feedback forms, the 48-hour remedy rule, escalation to "
-            "quality, remedy proposals and the customer's answer, call-backs, claims and "
-            "customer property."
-        ),
-    ),
     "surveys": (
         _("Surveys"),
         _(

@@ -12,6 +12,6 @@ class ComplaintsConfig(AppConfig):
         from importlib import import_module
         from importlib.util import find_spec
 
-        for module in ("permissions", "timeline"):
+        for module in ("permissions", "timeline", "integrations"):
             if find_spec(f"{self.name}.{module}") is not None:
                 import_module(f"{self.name}.{module}")

@@ -82,6 +82,8 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_archive": can(request.user, "customer.archive", customer),
         "can_contact": can(request.user, "contact.change", customer),
         "can_order": can(request.user, "order.change", customer),
+        "can_complaint": can(request.user, "complaint.add", customer),
+        "can_claim": can(request.user, "claim.add", customer),
     }
     return render(request, "customers/customer_detail.html", context)
 

@@ -49,6 +49,7 @@ CORE_STEPS: list[tuple[str, Step]] = [
     ("orders", step_orders),
 ]
 APP_STEPS: list[tuple[str, Step]] = [
+    ("complaints", app_step("manyi.complaints.demo")),
     ("feedback", app_step("manyi.feedback.demo")),
     ("property", app_step("manyi.property.demo")),
     ("claims", app_step("manyi.claims.demo")),
