@@ -19,7 +19,7 @@ MODULES: list[tuple[str, Any, str, str | None]] = [
     ("complaints:list", _("Complaints"), "complaints", "complaint.view"),
     ("claims:list", _("Claims"), "claims", "claim.view"),
     ("property:list", _("Customer property"), "property", "property.view"),
-    ("module", _("Surveys"), "surveys", None),
+    ("surveys:list", _("Surveys"), "surveys", "survey.view"),
     ("module", _("Analysis"), "analysis", None),
     ("module", _("Improvement"), "improvement", None),
     ("module", _("Reports"), "reports", None),

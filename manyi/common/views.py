@@ -10,13 +10,6 @@ from manyi.customers.selectors import dashboard_figures
 
 # The modules to come: each has a real page saying what it will do (no dead links).
 UPCOMING = {
-    "surveys": (
-        _("Surveys"),
-        _(
-            "Questionnaire templates, target lists approved by the BU head, personal survey "
-            "links, reminders and phone chases, validity thresholds."
-        ),
-    ),
     "analysis": (
         _("Analysis"),
         _(

@@ -185,3 +185,6 @@ MANYI_SITE_NAME = _("Manyi customer satisfaction")
 MANYI_CALENDAR = os.environ.get("MANYI_CALENDAR", "CN")
 MANYI_ATTACHMENT_MAX_BYTES = int(os.environ.get("MANYI_ATTACHMENT_MAX_BYTES", str(10 << 20)))
 FORMAT_MODULE_PATH = ["manyi.formats"]
+
+# Absolute links in e-mails to customers (survey invitations): the address they can reach.
+MANYI_PUBLIC_BASE_URL = os.environ.get("MANYI_PUBLIC_BASE_URL", "http://127.0.0.1:8000")

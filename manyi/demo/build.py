@@ -49,6 +49,7 @@ CORE_STEPS: list[tuple[str, Step]] = [
     ("orders", step_orders),
 ]
 APP_STEPS: list[tuple[str, Step]] = [
+    ("surveys", app_step("manyi.surveys.demo")),
     ("complaints", app_step("manyi.complaints.demo")),
     ("feedback", app_step("manyi.feedback.demo")),
     ("property", app_step("manyi.property.demo")),

@@ -1,4 +1,56 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from . import views, views_campaigns, views_responses, views_templates
 
 app_name = "surveys"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views_campaigns.campaign_list, name="list"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("tasks/", views.task_list, name="tasks"),
+    path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
+    # templates
+    path("templates/", views_templates.template_list, name="templates"),
+    path("templates/import/", views_templates.template_import, name="template_import"),
+    path("templates/<int:pk>/", views_templates.template_detail, name="template"),
+    path("templates/<int:pk>/edit/", views_templates.template_edit, name="template_edit"),
+    path("templates/<int:pk>/copy/", views_templates.template_copy, name="template_copy"),
+    path("templates/<int:pk>/new-version/", views_templates.template_new_version,
+         name="template_new_version"),
+    path("templates/<int:pk>/publish/", views_templates.template_publish,
+         name="template_publish"),
+    path("templates/<int:pk>/export.<str:fmt>", views_templates.template_export,
+         name="template_export"),
+    path("templates/<int:pk>/print/", views_templates.template_print, name="template_print"),
+    path("templates/<int:pk>/items/new/", views_templates.item_edit, name="item_new"),
+    path("templates/<int:pk>/items/<int:item>/", views_templates.item_edit, name="item_edit"),
+    path("templates/<int:pk>/items/<int:item>/remove/", views_templates.item_remove,
+         name="item_remove"),
+    # campaigns
+    path("campaigns/new/", views_campaigns.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", views_campaigns.campaign_detail, name="campaign"),
+    path("campaigns/<int:pk>/edit/", views_campaigns.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:pk>/targets/", views_campaigns.targets, name="targets"),
+    path("campaigns/<int:pk>/approve/<int:approval>/", views_campaigns.approve, name="approve"),
+    path("campaigns/<int:pk>/action/<str:action>/", views_campaigns.campaign_action,
+         name="campaign_action"),
+    path("campaigns/<int:pk>/respondents/", views_campaigns.respondent_list,
+         name="respondents"),
+    path("campaigns/<int:pk>/respondents/add/", views_campaigns.respondent_add,
+         name="respondent_add"),
+    path("campaigns/<int:pk>/chase/", views_campaigns.chase_report, name="chase"),
+    path("campaigns/<int:pk>/responses/", views_responses.response_list, name="responses"),
+    path("campaigns/<int:pk>/export/", views_responses.export, name="export"),
+    path("campaigns/<int:pk>/self/", views_responses.self_evaluation, name="self_eval"),
+    # respondents and responses
+    path("respondents/<int:pk>/", views_responses.invitation_detail, name="invitation"),
+    path("respondents/<int:pk>/link/", views_responses.invitation_link, name="invitation_link"),
+    path("respondents/<int:pk>/print/", views_responses.invitation_print,
+         name="invitation_print"),
+    path("respondents/<int:pk>/enter/", views_responses.invitation_enter,
+         name="invitation_enter"),
+    path("responses/<int:pk>/", views_responses.response_detail, name="response"),
+    path("responses/<int:pk>/correct/", views_responses.response_correct, name="correct"),
+    path("responses/<int:pk>/verify/", views_responses.response_verify, name="verify"),
+    path("responses/<int:pk>/complaint/<int:answer>/", views_responses.answer_complaint,
+         name="complaint"),
+]

@@ -1,0 +1,37 @@
+"""Small helpers shared by the staff views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+
+
+def apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def error_text(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(f"{k}: {' '.join(v)}" if k != "__all__" else " ".join(v)
+                         for k, v in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+def get_or_404(fn: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(**kwargs)
+    except Exception as exc:
+        if exc.__class__.__name__ == "DoesNotExist":
+            raise Http404 from exc
+        raise
+
+
+def int_or_none(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name) or ""
+    return int(value) if value.isdigit() else None

@@ -1,0 +1,159 @@
+"""The customer's survey pages (no login): mobile-first, Chinese/English, one section per
+page with partial saves, idempotent submission, single use, a rate limit per IP + token."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from . import tokens
+from .models import Answer, Invitation, Response, ResponseSource, SurveyLink
+from .questionnaire import build_sections, first_section_with_errors
+from .services import (
+    AlreadySubmitted,
+    LinkError,
+    invitation_opened,
+    link_resolve,
+    response_save_public,
+    template_items,
+)
+from .services.responses import template_get
+
+LANGS = ("zh-hans", "en")
+STATUS = {"unknown": 404, "expired": 410, "used": 410, "closed": 410}
+
+
+def _ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _lang(request: HttpRequest, inv: Invitation | None) -> str:
+    lang = request.GET.get("lang") or request.POST.get("lang") or ""
+    if lang in LANGS:
+        return lang
+    if inv is not None and inv.language in LANGS:
+        return inv.language
+    return "zh-hans"
+
+
+def _render(request: HttpRequest, name: str, context: dict, lang: str, status: int = 200
+            ) -> HttpResponse:
+    with translation.override(lang):
+        response = render(request, f"surveys/public/{name}.html",
+                          {**context, "lang": lang}, status=status)
+    response["Content-Language"] = lang
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _limited(request: HttpRequest, token: str) -> HttpResponse | None:
+    if tokens.rate_limited(_ip(request), tokens.digest(token)):
+        response = _render(request, "limited", {}, _lang(request, None), status=429)
+        response["Retry-After"] = "300"
+        return response
+    return None
+
+
+@never_cache
+@csrf_exempt  # the unguessable personal token in the URL is the credential; no cookie is used
+def survey_form(request: HttpRequest, token: str) -> HttpResponse:
+    limited = _limited(request, token)
+    if limited is not None:
+        return limited
+    try:
+        inv, _link = link_resolve(token)
+    except LinkError as exc:
+        key = request.POST.get("submission_key", "")[:64] if request.method == "POST" else ""
+        if exc.reason == "used" and key and Response.objects.filter(
+            invitation=exc.invitation, source=ResponseSource.CUSTOMER, submission_key=key
+        ).exists():  # the same submission again (double click, retry): idempotent
+            lang = _lang(request, exc.invitation)
+            return redirect(reverse("survey_public:thanks", args=[token]) + f"?lang={lang}")
+        return _render(request, "invalid", {"reason": exc.reason}, _lang(request, exc.invitation),
+                       status=STATUS[exc.reason])
+    lang = _lang(request, inv)
+    campaign = inv.campaign
+    template = template_get(campaign.template_id)
+    items = list(template_items(template.pk).values())
+    posted = None
+    errors: dict[str, list[str]] = {}
+    section_index = _int(request.GET.get("section"), 0)
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        section_index = _int(request.POST.get("section"), 0)
+        submit = action == "submit"
+        comp = request.POST.get("competitor_name")
+        try:
+            with translation.override(lang):
+                result = response_save_public(
+                    invitation=inv, data=request.POST, submit=submit,
+                    submission_key=request.POST.get("submission_key", "")[:64],
+                    competitor_name=comp,
+                )
+        except AlreadySubmitted:
+            return _render(request, "invalid", {"reason": "used"}, lang, status=410)
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            posted = request.POST
+        else:
+            if result.submitted:
+                return redirect(reverse("survey_public:thanks", args=[token]) + f"?lang={lang}",
+                                permanent=False)
+            target = section_index + (-1 if action == "back" else 1 if action == "next" else 0)
+            return redirect(
+                reverse("survey_public:form", args=[token]) + f"?section={max(target, 0)}"
+                f"&lang={lang}&saved=1"
+            )
+    else:
+        invitation_opened(inv)
+    response = Response.objects.filter(invitation=inv, source=ResponseSource.CUSTOMER).first()
+    answers = list(Answer.objects.filter(response=response).select_related("item")) \
+        if response else []
+    sections = build_sections(template, items, lang=lang, answers=answers, posted=posted,
+                              errors=errors)
+    if errors:
+        section_index = first_section_with_errors(sections)
+        if "competitor_name" in errors:
+            section_index = next((s.index for s in sections if s.competitor), section_index)
+    section_index = min(max(section_index, 0), len(sections) - 1)
+    section = sections[section_index]
+    context = {
+        "invitation": inv, "campaign": campaign, "template": template, "token": token,
+        "sections": sections, "section": section, "last": section_index == len(sections) - 1,
+        "progress": int((section_index + 1) * 100 / len(sections)),
+        "submission_key": request.POST.get("submission_key") or secrets.token_hex(16),
+        "competitor_name": posted.get("competitor_name", "") if posted is not None else
+        (response.competitor_name if response else ""),
+        "errors": errors, "saved": request.GET.get("saved") == "1",
+        "intro": template.intro_en if lang == "en" and template.intro_en else template.intro,
+        "title": template.name_en if lang == "en" and template.name_en else template.name,
+    }
+    return _render(request, "form", context, lang, status=422 if errors else 200)
+
+
+@never_cache
+def thanks(request: HttpRequest, token: str) -> HttpResponse:
+    limited = _limited(request, token)
+    if limited is not None:
+        return limited
+    link = (SurveyLink.objects.select_related("invitation").filter(
+        digest=tokens.digest(token)).first() if tokens.looks_like_token(token) else None)
+    if link is None or link.invitation.completed_at is None:
+        return _render(request, "invalid", {"reason": "unknown"}, _lang(request, None), 404)
+    return _render(request, "thanks", {"invitation": link.invitation},
+                   _lang(request, link.invitation))
+
+
+def _int(value: object, default: int) -> int:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return default
