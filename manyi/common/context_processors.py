@@ -20,7 +20,7 @@ MODULES: list[tuple[str, Any, str, str | None]] = [
     ("claims:list", _("Claims"), "claims", "claim.view"),
     ("property:list", _("Customer property"), "property", "property.view"),
     ("surveys:list", _("Surveys"), "surveys", "survey.view"),
-    ("module", _("Analysis"), "analysis", None),
+    ("analysis:index", _("Analysis"), "analysis", "analysis.view"),
     ("module", _("Improvement"), "improvement", None),
     ("module", _("Reports"), "reports", None),
 ]

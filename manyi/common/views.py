@@ -10,13 +10,6 @@ from manyi.customers.selectors import dashboard_figures
 
 # The modules to come: each has a real page saying what it will do (no dead links).
 UPCOMING = {
-    "analysis": (
-        _("Analysis"),
-        _(
-            "Every scoring method of the procedures, control charts with run rules, Pareto "
-            "of dissatisfaction and of complaints, trends and key drivers."
-        ),
-    ),
     "improvement": (
         _("Improvement"),
         _(

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "manyi.claims",
     "manyi.property",
     "manyi.surveys",
+    "manyi.analysis",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("claims/", include("manyi.claims.urls")),
     path("property/", include("manyi.property.urls")),
     path("surveys/", include("manyi.surveys.urls")),
+    path("analysis/", include("manyi.analysis.urls")),
     path("s/", include("manyi.surveys.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,0 +1,501 @@
+"""The campaign analysis (SPEC §10, §12) computed from the survey rollups, never the answers.
+
+Reads (see `cube.py`): the campaign's rollup-cube cells grouped for the item rows and the six
+customer-group breakdowns (one scan on PostgreSQL), the customer rollup (per-customer figures,
+product lines, and the trend's per-campaign sums), the tracking tally (return rates). The only
+respondent-level read is a bounded sample of the latest forms for the importance–performance
+quadrant (DRIVER_SAMPLE). Every formula is `manyi.stats` or its count form in
+`analysis.formulas`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+
+from manyi.accounts.models import Department
+from manyi.customers.models import Customer, ProductLine
+from manyi.stats import StatsInputError
+from manyi.stats.drivers import QuadrantPoint, importance_performance, pearson
+from manyi.stats.grades import BANDS_002, BANDS_002_FIVE_LEVEL, Band, grade
+from manyi.stats.items import Bin, equal_width_edges, histogram
+from manyi.stats.pareto import ParetoResult, pareto
+from manyi.stats.proportions import TwoProportionTest, two_proportion_z_test
+from manyi.stats.scoring import RateLoyaltyResult, blend
+from manyi.stats.scoring import rate_loyalty as stats_rate_loyalty
+from manyi.surveys.models import (
+    Answer,
+    Campaign,
+    CampaignTally,
+    CustomerRollup,
+    Response,
+    ResponseStatus,
+)
+
+from .. import constants as K
+from ..formulas import (
+    CustomerCounts,
+    ItemAverageCounts,
+    average_advanced_value,
+    item_average_counts,
+    top2box_ka_counts,
+)
+from ..models import AnalysisTarget, BandSet, CampaignScoring, Method, TargetStatus
+from .cube import campaign_cells, campaign_sums, item_cells
+from .figures import (
+    CUSTOMER,
+    SELF,
+    SENT_STATUSES,
+    Figures,
+    ItemMeta,
+    ItemRow,
+    _add,
+    _figures,
+    _item_row,
+    _items_of,
+    all_five,
+)
+
+
+@dataclass
+class TrendPoint:
+    campaign: Campaign
+    figures: Figures
+    return_rate: float | None
+    targets: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        c = self.campaign
+        return f"{c.period_year} {c.period}" if c.period else str(c.period_year)
+
+
+@dataclass
+class Overview:
+    invited: int
+    sent: int
+    completed: int
+    return_rate: float | None
+    min_return_rate: float
+    min_forms: int
+    competitor_forms: int
+    min_competitor_forms: int
+    self_forms: int
+
+    @property
+    def valid(self) -> bool:
+        return (
+            self.return_rate is not None
+            and self.return_rate >= self.min_return_rate
+            and self.completed >= self.min_forms
+        )
+
+
+@dataclass
+class CampaignAnalysis:
+    campaign: Campaign
+    scoring: CampaignScoring
+    methods: list[str]
+    overview: Overview
+    overall: Figures
+    bands: tuple[Band, ...]
+    items: list[ItemRow]
+    dimensions: list[Figures]
+    breakdowns: dict[str, list[Figures]]
+    trend: list[TrendPoint]
+    suggestions: dict[str, float]
+    targets: dict[str, AnalysisTarget]
+    overall_test: TwoProportionTest | None
+    results: dict[str, Any]
+    histogram: tuple[Bin, ...]
+    pareto: ParetoResult | None
+    quadrant: tuple[QuadrantPoint, ...]
+    lowest_customers: list[tuple[Customer, float]]
+
+    @property
+    def scored_items(self) -> list[ItemRow]:
+        return [r for r in self.items if r.meta.item.scored]
+
+    @property
+    def lowest(self) -> list[ItemRow]:
+        rows = [r for r in self.scored_items if r.percent is not None]
+        return sorted(rows, key=lambda r: (r.percent, r.meta.item.position))[: K.ITEM_RANKING]
+
+    @property
+    def rises(self) -> list[ItemRow]:
+        rows = [r for r in self.scored_items if r.change is not None and r.change > 0]
+        return sorted(rows, key=lambda r: -(r.change or 0))[: K.ITEM_RANKING]
+
+    @property
+    def falls(self) -> list[ItemRow]:
+        rows = [r for r in self.scored_items if r.change is not None and r.change < 0]
+        return sorted(rows, key=lambda r: r.change or 0)[: K.ITEM_RANKING]
+
+    @property
+    def praise(self) -> list[ItemRow]:
+        rows = [
+            r for r in self.scored_items
+            if r.top_level_pct is not None and r.top_level_pct >= K.PRAISE_TOP_SHARE
+        ]
+        return sorted(rows, key=lambda r: -(r.top_level_pct or 0))
+
+    @property
+    def competitor_items(self) -> list[ItemRow]:
+        return [r for r in self.items if r.competitor_n]
+
+    @property
+    def grade(self) -> Band | None:
+        d = self.overall.degree
+        return grade(d, self.bands) if d is not None else None
+
+    @property
+    def previous(self) -> TrendPoint | None:
+        return self.trend[-2] if len(self.trend) >= 2 else None
+
+    def uses(self, method: str) -> bool:
+        return method in self.methods
+
+
+def scoring_of(campaign: Campaign) -> CampaignScoring:
+    """The campaign's scoring methods, or the defaults (every method) when none were chosen."""
+    found = CampaignScoring.objects.filter(campaign=campaign).first()
+    return found if found is not None else CampaignScoring(campaign=campaign)
+
+
+def analysable_campaigns() -> Any:
+    return Campaign.objects.filter(status__in=SENT_STATUSES).select_related("template")
+
+
+def trend_campaigns(campaign: Campaign, n: int = K.TREND_CAMPAIGNS) -> list[Campaign]:
+    """The campaign and up to n − 1 sent campaigns before it with the same questionnaire
+    (any version) and kind, oldest first."""
+    qs = (
+        analysable_campaigns()
+        .filter(template__code=campaign.template.code, kind=campaign.kind)
+        .filter(Q(start_date__lt=campaign.start_date)
+                | Q(start_date=campaign.start_date, pk__lt=campaign.pk))
+        .order_by("-start_date", "-pk")[: n - 1]
+    )
+    return [*reversed(list(qs)), campaign]
+
+
+def _targets(years: Iterable[int]) -> dict[tuple[str, int], AnalysisTarget]:
+    return {
+        (t.measure, t.year): t
+        for t in AnalysisTarget.objects.filter(
+            year__in=set(years), archived_at__isnull=True, status=TargetStatus.APPROVED
+        )
+    }
+
+
+def _return_rates(ids: Sequence[int]) -> dict[int, tuple[int, int, int, int]]:
+    rows = (
+        CampaignTally.objects.filter(campaign_id__in=ids).values("campaign_id")
+        .annotate(invited=Sum("invited"), sent=Sum("sent"), completed=Sum("completed"),
+                  competitor=Sum("competitor_forms"))
+    )
+    return {
+        r["campaign_id"]: (r["invited"] or 0, r["sent"] or 0, r["completed"] or 0,
+                           r["competitor"] or 0)
+        for r in rows
+    }
+
+
+def _rate(completed: int, invited: int) -> float | None:
+    return completed * 100 / invited if invited else None
+
+
+def _trend_points(
+    trend_list: Sequence[Campaign],
+    items: Mapping[int, ItemMeta],
+    tallies: Mapping[int, tuple[int, int, int, int]],
+    targets: Mapping[tuple[str, int], AnalysisTarget],
+    known: Mapping[int, Figures] | None = None,
+) -> list[TrendPoint]:
+    """One point per campaign: its figures from the customer rollup's sums (the cube's cells
+    for a questionnaire that is not all 1–5, whose rate needs the levels)."""
+    known = known or {}
+    sums = campaign_sums([c.pk for c in trend_list if c.pk not in known])
+    trend = []
+    for c in trend_list:
+        fig = known.get(c.pk)
+        if fig is None:
+            if all_five(items, c.template_id):
+                fig = Figures.from_sums(c.pk, c.number, sums.get(c.pk, {}), True)
+            else:
+                fig = _figures(item_cells(c.pk), items, c.pk, c.number)
+        invited, _sent, completed, _comp = tallies.get(c.pk, (0, 0, 0, 0))
+        point = TrendPoint(c, fig, _rate(completed, invited))
+        for m in (K.Measure.DEGREE, K.Measure.RATE, K.Measure.TOP2, K.Measure.RETURN):
+            t = targets.get((m, c.period_year))
+            if t is not None:
+                point.targets[m] = t.value
+        trend.append(point)
+    return trend
+
+
+def survey_trend(campaign: Campaign, n: int = K.TREND_CAMPAIGNS) -> list[TrendPoint]:
+    """The campaign's trend points (it and the campaigns before it), customers' answers."""
+    trend_list = trend_campaigns(campaign, n)
+    ids = [c.pk for c in trend_list]
+    items = _items_of({c.template_id for c in trend_list})
+    targets = _targets({c.period_year for c in trend_list})
+    return _trend_points(trend_list, items, _return_rates(ids), targets)
+
+
+TREND_MEASURES: dict[str, Any] = {
+    K.Measure.DEGREE: lambda p: p.figures.degree,
+    K.Measure.RATE: lambda p: p.figures.rate,
+    K.Measure.TOP2: lambda p: p.figures.top2_pct,
+    K.Measure.RETURN: lambda p: p.return_rate,
+}
+
+
+BREAKDOWNS: dict[str, tuple[str, Any]] = {
+    "business_unit": ("bu", _("Business unit")),
+    "office": ("office", _("Branch office")),
+    "customer_class": ("customer_class", _("Customer class")),
+    "key_account": ("key_account", _("Key account")),
+    "function": ("function", _("Respondent function")),
+    "decision_class": ("decision_class", _("Respondent class (A/B/C)")),
+}
+
+
+def _breakdown(column: str, cells: Mapping[Any, list[tuple[int, int, int]]],
+               items: Mapping[int, ItemMeta]) -> list[Figures]:
+    labels = _group_labels(column, cells.keys())
+    out = [_figures(c, items, key, labels.get(key, str(key) or "–")) for key, c in cells.items()]
+    out.sort(key=lambda f: (f.label, str(f.key)))
+    return out
+
+
+def _group_labels(column: str, keys: Iterable[Any]) -> dict[Any, str]:
+    if column in ("bu", "office"):
+        return {d.pk: str(d) for d in Department.objects.filter(pk__in=list(keys))}
+    if column == "key_account":
+        return {True: _("Key accounts"), False: _("Other customers")}
+    if column == "function":
+        from manyi.customers.models import ContactFunction
+
+        return {k: str(v) for k, v in ContactFunction.choices}
+    if column == "customer_class":
+        return {k: _("Class %(c)s") % {"c": k} for k in keys}
+    return {k: str(k) if k else "–" for k in keys}
+
+
+def _product_lines(campaign: Campaign, five: bool) -> list[Figures]:
+    """By product line: the customers' sums (a customer counts under every line it buys)."""
+    rows = (
+        CustomerRollup.objects.filter(campaign=campaign, source=CUSTOMER, competitor=False)
+        .values("customer__product_lines")
+        .annotate(v=Sum("value_sum"), m=Sum("max_sum"), a=Sum("answered"),
+                  na=Sum("not_applicable"), low=Sum("low"), t2=Sum("top2"),
+                  t2n=Sum("top2_answered"), customers=Count("customer_id", distinct=True))
+        .order_by()
+    )
+    names = {p.pk: str(p) for p in ProductLine.objects.all()}
+    out = []
+    for r in rows:
+        key = r["customer__product_lines"]
+        fig = Figures.from_sums(key, names.get(key, _("No product line")), {
+            "answered": r["a"] or 0, "not_applicable": r["na"] or 0, "value_sum": r["v"] or 0,
+            "max_sum": r["m"] or 0, "low": r["low"] or 0, "top2": r["t2"] or 0,
+            "top2_answered": r["t2n"] or 0}, five)
+        fig.customers = r["customers"]
+        out.append(fig)
+    out.sort(key=lambda f: f.label)
+    return out
+
+
+def _driver_quadrant(campaign: Campaign, rows: Sequence[ItemRow]) -> tuple[QuadrantPoint, ...]:
+    """Importance = Pearson r of the item with the respondent's overall percent, on the latest
+    DRIVER_SAMPLE forms; performance = the item's mean percent over all answers."""
+    scored = {r.meta.pk: r for r in rows if r.meta.item.scored and r.percent is not None}
+    if len(scored) < 2:
+        return ()
+    sample = list(
+        Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED,
+                                source=CUSTOMER, max_sum__gt=0)
+        .order_by("-id").values_list("id", "value_sum", "max_sum")[: K.DRIVER_SAMPLE]
+    )
+    if len(sample) < 3:
+        return ()
+    overall = {pk: v * 100 / m for pk, v, m in sample}
+    values: dict[int, dict[int, int]] = defaultdict(dict)
+    for response_id, item_id, value in Answer.objects.filter(
+        response_id__in=list(overall), competitor=False, item_id__in=list(scored),
+        value__isnull=False,
+    ).values_list("response_id", "item_id", "value"):
+        values[item_id][response_id] = int(value or 0)
+    names, importance, performance = [], [], []
+    order = list(overall)
+    for pk, row in scored.items():
+        xs = [values[pk].get(r) for r in order]
+        ys: list[float | None] = [overall[r] for r in order]
+        try:
+            r = pearson([float(x) if x is not None else None for x in xs], ys)
+        except StatsInputError:
+            continue
+        names.append(row.label)
+        importance.append(r)
+        performance.append(row.percent or 0.0)
+    if len(names) < 2:
+        return ()
+    return importance_performance(names, importance, performance)
+
+
+def campaign_analysis(campaign: Campaign, *, with_drivers: bool = True) -> CampaignAnalysis:
+    """Every figure of the campaign analysis page (and the report), from the rollups."""
+    scoring = scoring_of(campaign)
+    methods = scoring.method_list
+    trend_list = trend_campaigns(campaign)
+    ids = [c.pk for c in trend_list]
+    items = _items_of({c.template_id for c in trend_list})
+    base, groups = campaign_cells(campaign.pk)
+    overall = _figures(base.get((CUSTOMER, False), []), items, campaign.pk, campaign.number)
+    targets = _targets({c.period_year for c in trend_list})
+    tallies = _return_rates(ids)
+    trend = _trend_points(trend_list, items, tallies, targets, known={campaign.pk: overall})
+    # item rows of this campaign, compared with the previous campaign (matched by item key)
+    mine = [m for m in items.values() if m.item.template_id == campaign.template_id]
+    mine.sort(key=lambda m: (m.item.position, m.pk))
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    for item_id, value, n in base.get((CUSTOMER, False), []):
+        counts[item_id][value] = n
+    previous_rows: dict[str, ItemRow] = {}
+    if len(trend_list) >= 2:
+        prev_counts: dict[int, dict[int, int]] = defaultdict(dict)
+        for item_id, value, n in item_cells(trend_list[-2].pk):
+            prev_counts[item_id][value] = n
+        for item_id, c in prev_counts.items():
+            meta = items.get(item_id)
+            if meta is not None and meta.item.rated:
+                previous_rows[meta.key] = _item_row(meta, c)
+    competitor_counts: dict[int, dict[int, int]] = defaultdict(dict)
+    for item_id, value, n in base.get((CUSTOMER, True), []):
+        competitor_counts[item_id][value] = n
+    rows: list[ItemRow] = []
+    for meta in mine:
+        if not meta.item.rated:
+            continue
+        row = _item_row(meta, counts.get(meta.pk, {}))
+        before = previous_rows.get(meta.key)
+        if before is not None:
+            row.previous_percent = before.percent
+            row.previous_top2_pct = before.top2_pct
+            if before.top2_n and row.top2_n:
+                row.test = two_proportion_z_test(
+                    before.top2, before.top2_n, row.top2, row.top2_n, K.ALPHA
+                )
+        if meta.pk in competitor_counts:
+            theirs = _item_row(meta, competitor_counts[meta.pk])
+            row.competitor_percent, row.competitor_n = theirs.percent, theirs.stats.answered
+        rows.append(row)
+    # dimensions
+    dims: dict[str, Figures] = {}
+    for item_id, value, n in base.get((CUSTOMER, False), []):
+        meta = items.get(item_id)
+        if meta is None or not meta.dimension_key:
+            continue
+        fig = dims.setdefault(meta.dimension_key,
+                              Figures(meta.dimension_key, meta.dimension_text))
+        _add(fig, meta, value, n)
+    dimension_order = {m.key: m.item.position for m in mine}
+    dimensions = sorted(dims.values(), key=lambda f: dimension_order.get(f.key, 0))
+    breakdowns = {name: _breakdown(column, groups.get(column, {}), items)
+                  for name, (column, _label) in BREAKDOWNS.items()}
+    breakdowns["product_line"] = _product_lines(campaign, all_five(items, campaign.template_id))
+    # per-customer figures: rate-loyalty, top-2-box KA, customer sums, histogram
+    customer_rows = list(
+        CustomerRollup.objects.filter(campaign=campaign, source=CUSTOMER, competitor=False)
+        .values_list("customer_id", "key_account", "forms", "value_sum", "weighted_value",
+                     "weighted_max", "top2", "top2_answered")
+    )
+    scores = [
+        (cid, float(wv * 100 / wm)) for cid, _ka, _f, _v, wv, wm, _t, _tn in customer_rows if wm
+    ]
+    results: dict[str, Any] = {}
+    prev_fig = trend[-2].figures if len(trend) >= 2 else None
+    overall_test = None
+    if prev_fig is not None and prev_fig.five_answered and overall.five_answered:
+        overall_test = two_proportion_z_test(
+            prev_fig.top2, prev_fig.five_answered, overall.top2, overall.five_answered, K.ALPHA
+        )
+    results[Method.LEVEL_POINTS] = overall.level_points
+    results[Method.ITEM_PERCENT] = [(r, r.percent) for r in rows if r.meta.item.scored]
+    scored_rows = [r for r in rows if r.meta.item.scored]
+    averages: ItemAverageCounts | None = None
+    if scored_rows:
+        averages = item_average_counts(
+            [r.meta.item.max_value or 1 for r in scored_rows],
+            [(r.stats.mean or 0) * r.stats.answered for r in scored_rows],
+            [r.stats.answered for r in scored_rows],
+        )
+    sums = [float(v) / f for _cid, _ka, f, v, _wv, _wm, _t, _tn in customer_rows if f]
+    results[Method.ITEM_AVERAGE] = {
+        "averages": averages,
+        "customer_sum_mean": sum(sums) / len(sums) if sums else None,
+        "customers": len(sums),
+    }
+    rl: RateLoyaltyResult | None = None
+    if scores:
+        rl = stats_rate_loyalty([s for _c, s in scores], float(scoring.rate_above),
+                                float(scoring.loyalty_above))
+    results[Method.RATE_LOYALTY] = rl
+    t2 = [CustomerCounts(str(cid), t, tn, ka) for cid, ka, _f, _v, _wv, _wm, t, tn in customer_rows]
+    try:
+        results[Method.TOP2BOX_KA] = top2box_ka_counts(t2, float(scoring.ka_weight)) if t2 else None
+    except StatsInputError:
+        results[Method.TOP2BOX_KA] = None
+    self_fig = _figures(base.get((SELF, False), []), items)
+    blended: dict[str, float | None] = {
+        "self_degree": self_fig.degree, "survey_degree": overall.degree,
+        "self_rate": self_fig.rate, "survey_rate": overall.rate,
+        "degree": None, "rate": None,
+    }
+    w = float(scoring.self_weight)
+    if self_fig.degree is not None and overall.degree is not None:
+        blended["degree"] = blend(self_fig.degree, overall.degree, w)
+    if self_fig.rate is not None and overall.rate is not None:
+        blended["rate"] = blend(self_fig.rate, overall.rate, w)
+    results[Method.BLEND] = blended
+    hist: tuple[Bin, ...] = ()
+    if scores:
+        hist = histogram([s for _c, s in scores],
+                         equal_width_edges(0, 100, K.HISTOGRAM_BINS))
+    lows = [r for r in scored_rows if r.low]
+    par = pareto([r.label for r in lows], [r.low for r in lows]) if lows else None
+    lowest_ids = sorted(scores, key=lambda cs: cs[1])[:10]
+    names = Customer.objects.in_bulk([cid for cid, _s in lowest_ids])
+    lowest_customers = [(names[cid], s) for cid, s in lowest_ids if cid in names]
+    suggestions = {}
+    for measure, getter in TREND_MEASURES.items():
+        values = [getter(p) for p in trend if getter(p) is not None]
+        if values:
+            suggestions[measure] = average_advanced_value(values, True)
+    invited, sent, completed, competitor_forms = tallies.get(campaign.pk, (0, 0, 0, 0))
+    overview = Overview(
+        invited=invited, sent=sent, completed=completed,
+        return_rate=_rate(completed, invited),
+        min_return_rate=float(campaign.min_return_rate), min_forms=campaign.min_forms,
+        competitor_forms=competitor_forms, min_competitor_forms=campaign.min_competitor_forms,
+        self_forms=Response.objects.filter(campaign=campaign, source=SELF,
+                                           status=ResponseStatus.SUBMITTED).count(),
+    )
+    this_year = {m: t for (m, y), t in targets.items() if y == campaign.period_year}
+    return CampaignAnalysis(
+        campaign=campaign, scoring=scoring, methods=methods, overview=overview,
+        overall=overall,
+        bands=BANDS_002_FIVE_LEVEL if scoring.bands == BandSet.B002_FIVE else BANDS_002,
+        items=rows, dimensions=dimensions, breakdowns=breakdowns, trend=trend,
+        suggestions=suggestions, targets=this_year, overall_test=overall_test,
+        results=results, histogram=hist, pareto=par,
+        quadrant=_driver_quadrant(campaign, rows) if with_drivers else (),
+        lowest_customers=lowest_customers,
+    )
