@@ -292,6 +292,7 @@ def run() -> dict[str, Any]:
     admin_url = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     db_url = _db_url(admin_url)
     var = tempfile.mkdtemp(prefix="manyi-bench-surveys-")
+    os.makedirs(os.path.join(var, "static"))  # STATIC_ROOT: whitenoise warns when it is missing
     env = _env(db_url, var)
     py = sys.executable
     _admin(admin_url, f'DROP DATABASE IF EXISTS "{DB_NAME}"')
