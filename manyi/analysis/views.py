@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from manyi.accounts.permissions import can, require
+from manyi.common.pages import apply_validation_errors
 from manyi.common.services import StaleRecordError
 from manyi.customers.models import Customer
 
@@ -272,8 +273,7 @@ def problem_status(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
             status_code = 409
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_validation_errors(form, exc)
             status_code = 400
         else:
             messages.success(request, _("Status changed."))

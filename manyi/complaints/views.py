@@ -20,6 +20,7 @@ from manyi.accounts.permissions import can, require, scope_queryset
 from manyi.common.attachments import attachments_of
 from manyi.common.calendar import calendar_warnings, local_tz
 from manyi.common.models import Message
+from manyi.common.pages import apply_validation_errors, query_without_page
 from manyi.common.services import StaleRecordError
 from manyi.customers.models import Contact, Customer
 
@@ -57,20 +58,6 @@ def _complaint_or_404(request: HttpRequest, pk: int) -> Complaint:
         raise Http404 from exc
 
 
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 def _customers_for_intake(user: Any) -> Any:
     qs = Customer.objects.filter(archived_at__isnull=True).select_related("branch_office")
     return scope_queryset(qs, user, "complaint.add").order_by("code")
@@ -88,7 +75,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "filters": filters,
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
         "states": ComplaintState.choices,
         "severities": Severity.choices,
         "channels": Channel.choices,
@@ -119,7 +106,7 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
         try:
             complaint = services.complaint_create(actor=request.user, data=form.model_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             if complaint.acknowledged_by == "email":
                 messages.success(
@@ -204,7 +191,7 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
             status = 409
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("complaints:detail", pk=complaint.pk)
@@ -296,7 +283,7 @@ def complaint_transition(request: HttpRequest, pk: int, name: str) -> HttpRespon
             messages.error(request, " ".join(exc.messages))
             return redirect("complaints:detail", pk=complaint.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             label = workflow.TRANSITIONS[name].label
             messages.success(request, _("Done: %(step)s.") % {"step": label})
@@ -331,7 +318,7 @@ def _side(
         message = run(complaint, form.cleaned_data if form is not None else {})
     except ValidationError as exc:
         if form is not None and hasattr(exc, "error_dict"):
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
             context = _detail_context(request, complaint, bound={key: form})
             return render(request, "complaints/complaint_detail.html", context)
         messages.error(request, " ".join(exc.messages))
@@ -393,7 +380,7 @@ def accountability_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, complaint=complaint, data=form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Accountability recorded."))
             return redirect("complaints:detail", pk=complaint.pk)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from manyi.accounts.permissions import can, require
+from manyi.common.pages import apply_validation_errors
 from manyi.common.services import StaleRecordError
 from manyi.customers.models import Contact, Customer
 
@@ -27,7 +28,7 @@ from .models import (
     InvitationStatus,
     TargetApproval,
 )
-from .views_common import apply_errors, error_text
+from .views_common import error_text
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
@@ -64,7 +65,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         try:
             campaign = services.campaign_create(actor=request.user, data=form.model_data())
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Campaign %(n)s planned.") % {"n": campaign.number})
             return redirect("surveys:campaign", pk=campaign.pk)
@@ -87,7 +88,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
             status = 409
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("surveys:campaign", pk=campaign.pk)

@@ -8,14 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 
 
-def apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def error_text(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
         return "; ".join(f"{k}: {' '.join(v)}" if k != "__all__" else " ".join(v)

@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from manyi.accounts.permissions import can, require
+from manyi.common.pages import apply_validation_errors
 from manyi.common.services import StaleRecordError
 
 from . import selectors, services, transfer
 from .forms import ItemForm, TemplateCopyForm, TemplateImportForm, TemplateMetaForm
 from .models import SurveyTemplate, TemplateItem
 from .questionnaire import build_sections
-from .views_common import apply_errors, error_text
+from .views_common import error_text
 
 
 def _template(request: HttpRequest, pk: int) -> SurveyTemplate:
@@ -74,7 +75,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
             status = 409
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("surveys:template", pk=template.pk)
@@ -206,7 +207,7 @@ def item_edit(request: HttpRequest, pk: int, item: int | None = None) -> HttpRes
             services.item_save(actor=request.user, template=template, item=instance,
                                data=form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Item saved."))
             return redirect("surveys:template", pk=template.pk)
