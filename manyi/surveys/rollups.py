@@ -31,13 +31,21 @@ from .models import (
 BUMP_BATCH = 500
 
 
-def _columns(model: type[models.Model], names: Sequence[str]) -> list[str]:
+def columns(model: type[models.Model], names: Sequence[str]) -> list[str]:
     """Field or attname → database column."""
     out = []
     for name in names:
         field = model._meta.get_field(name[:-3] if name.endswith("_id") else name)
         out.append(str(field.column))  # type: ignore[union-attr]
     return out
+
+
+def sorted_cells(
+    rows: Mapping[tuple[Any, ...], Sequence[Any]],
+) -> list[tuple[tuple[Any, ...], Sequence[Any]]]:
+    """Cells in lock order: every writer (ORM or one-statement path) updates the cells of a
+    table in this order, so concurrent submissions wait for each other but never deadlock."""
+    return sorted(rows.items(), key=lambda kv: tuple(str(x) for x in kv[0]))
 
 
 def bump(
@@ -55,10 +63,10 @@ def bump(
             bump(model, key, sums, dict(items_all[n:n + BUMP_BATCH]))
         return
     table = connection.ops.quote_name(model._meta.db_table)
-    kcols = [connection.ops.quote_name(c) for c in _columns(model, key)]
-    scols = [connection.ops.quote_name(c) for c in _columns(model, sums)]
+    kcols = [connection.ops.quote_name(c) for c in columns(model, key)]
+    scols = [connection.ops.quote_name(c) for c in columns(model, sums)]
     placeholders = "(" + ", ".join(["%s"] * (len(kcols) + len(scols))) + ")"
-    items = sorted(rows.items(), key=lambda kv: tuple(str(x) for x in kv[0]))
+    items = sorted_cells(rows)
     params: list[Any] = []
     for k, deltas in items:
         params.extend(k)

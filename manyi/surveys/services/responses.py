@@ -34,6 +34,7 @@ from ..models import (
     SurveyTemplate,
     TemplateItem,
 )
+from . import fastsubmit
 
 TEXT_MAX = 4000
 
@@ -179,6 +180,14 @@ def _totals_fields(answers: Sequence[Answer], items_by_pk: Mapping[int, Template
 
 def _new_response(campaign: Campaign, customer: Customer, inv: Invitation | None,
                   **fields: Any) -> Response:
+    response = _response_instance(campaign, customer, inv, **fields)
+    response.save(force_insert=True)
+    return response
+
+
+def _response_instance(campaign: Campaign, customer: Customer, inv: Invitation | None,
+                       **fields: Any) -> Response:
+    """A new (unsaved) response with the respondent's group snapshot."""
     snap = {
         "business_unit_id": inv.business_unit_id if inv else customer.business_unit_id,
         "branch_office_id": inv.branch_office_id if inv else customer.branch_office_id,
@@ -192,7 +201,7 @@ def _new_response(campaign: Campaign, customer: Customer, inv: Invitation | None
     }
     now = timezone.now()
     actor = fields.get("filled_by")
-    return Response.objects.create(
+    return Response(
         campaign=campaign, customer=customer, invitation=inv, created_at=now, changed_at=now,
         created_by=actor, changed_by=actor, **{**snap, **fields},
     )
@@ -225,6 +234,11 @@ def _complete_invitation(inv: Invitation, response: Response, now: Any) -> None:
         proxy=1 if response.proxy else 0,
         competitor_forms=1 if response.competitor_name else 0,
     )
+
+
+def _has_low(rows: Sequence[Answer], by_pk: Mapping[int, TemplateItem]) -> bool:
+    return any(not a.competitor and a.value is not None and by_pk[a.item_id].scored
+               and by_pk[a.item_id].is_low(int(a.value)) for a in rows)
 
 
 def _after_submit(response: Response, stored: Sequence[Answer],
@@ -270,6 +284,53 @@ def _submit(
     return True
 
 
+def _fresh_rows(answers: Sequence[AnswerIn], items: Mapping[str, TemplateItem]) -> list[Answer]:
+    return [Answer(item_id=items[a.key].pk, competitor=a.competitor,
+                   value=None if a.na else a.value, na=a.na, text=a.text.strip())
+            for a in answers if not a.empty]
+
+
+def _fresh_response(
+    inv: Invitation, campaign: Campaign, rows: Sequence[Answer],
+    by_pk: Mapping[int, TemplateItem], *, submission_key: str, competitor_name: str,
+) -> Response:
+    """The (unsaved) submitted response of a complete web form posted at once."""
+    return _response_instance(
+        campaign, inv.customer, inv, channel=ResponseChannel.WEB,
+        status=ResponseStatus.SUBMITTED, submitted_at=timezone.now(),
+        submission_key=submission_key[:64], competitor_name=competitor_name.strip()[:120],
+        **_totals_fields(rows, by_pk),
+    )
+
+
+def _submit_fast(
+    inv: Invitation, campaign: Campaign, answers: Sequence[AnswerIn],
+    items: Mapping[str, TemplateItem], *, submission_key: str, competitor_name: str,
+) -> Response | None:
+    """The one-statement path (PostgreSQL) for the common case: a complete form posted at
+    once by a respondent who has not saved part of it before. None: take the ORM path."""
+    if inv.started_at is not None or inv.completed_at is not None:
+        return None
+    rows = _fresh_rows(answers, items)
+    name = competitor_name.strip()[:120]
+    by_pk = {i.pk: i for i in items.values()}
+    if (_missing(rows, items) or (not name and any(a.competitor for a in rows))
+            or (campaign.auto_complaint and _has_low(rows, by_pk))):
+        return None  # incomplete, or complaints to open after commit: the ORM path does it
+    response = _fresh_response(inv, campaign, rows, by_pk, submission_key=submission_key,
+                               competitor_name=name)
+    pk = fastsubmit.submit(inv=inv, response=response, rows=rows, items_by_pk=by_pk,
+                           note=_("survey response submitted"))
+    if pk is None:
+        return None
+    response.pk = pk
+    response._state.adding = False
+    now = response.submitted_at
+    inv.opened_at, inv.started_at = inv.opened_at or now, now
+    inv.completed_at, inv.status = now, InvitationStatus.COMPLETED
+    return response
+
+
 def _submit_fresh(
     inv: Invitation, campaign: Campaign, answers: Sequence[AnswerIn],
     items: Mapping[str, TemplateItem], *, submission_key: str, competitor_name: str,
@@ -277,20 +338,14 @@ def _submit_fresh(
     """The common case — a complete form posted at once, no partial save before: built in
     memory and written with one INSERT per table (the caller holds the row lock). None when
     the form is incomplete (the caller then stores it as partial)."""
-    kept = [a for a in answers if not a.empty]
-    rows = [Answer(item_id=items[a.key].pk, competitor=a.competitor,
-                   value=None if a.na else a.value, na=a.na, text=a.text.strip())
-            for a in kept]
+    rows = _fresh_rows(answers, items)
     if _missing(rows, items):
         return None
     by_pk = {i.pk: i for i in items.values()}
-    now = timezone.now()
-    response = _new_response(
-        campaign, inv.customer, inv, channel=ResponseChannel.WEB,
-        status=ResponseStatus.SUBMITTED, submitted_at=now,
-        submission_key=submission_key[:64], competitor_name=competitor_name.strip()[:120],
-        **_totals_fields(rows, by_pk),
-    )
+    response = _fresh_response(inv, campaign, rows, by_pk, submission_key=submission_key,
+                               competitor_name=competitor_name)
+    now = response.submitted_at
+    response.save(force_insert=True)
     for row in rows:
         row.response = response
     Answer.objects.bulk_create(rows)
@@ -325,6 +380,11 @@ def response_save_public(
     errors = _validate(answers, items, template.competitor_block)
     if errors:
         raise ValidationError(errors)
+    if submit and fastsubmit.available():
+        fast = _submit_fast(invitation, campaign, answers, items, submission_key=submission_key,
+                            competitor_name=competitor_name or "")
+        if fast is not None:
+            return SaveResult(response=fast, submitted=True)
     missing: dict[str, list[str]] = {}
     with transaction.atomic():
         # lock the respondent's row and re-read the fields that concurrent requests change

@@ -182,3 +182,26 @@ def test_competitor_block_needs_the_competitors_name(client, direct_invitation,
     assert response.answers.filter(competitor=True).count() == 2
     assert selectors.totals(inv.campaign)["competitor_forms"] == 1
     assert ItemRollup.objects.filter(campaign=inv.campaign, competitor=True, value=2).exists()
+
+
+def test_link_loads_every_field_as_the_orm_does(running_campaign, issue_token) -> None:
+    """The public page reads a link with one hand-written join; every field it loads must be
+    the value the ORM reads (same order, same types, datetimes converted on SQLite)."""
+    from manyi.surveys.services.links import LINK_FIELDS
+
+    campaign = running_campaign(customers=1, auto_complaint=True)
+    inv = Invitation.objects.filter(campaign=campaign, channel=Channel.DELEGATED)[0]
+    services.invitation_opened(inv)
+    token = issue_token(inv)
+    loaded, link = services.link_resolve(token)
+    orm = SurveyLink.objects.select_related("invitation__campaign", "invitation__customer").get(
+        pk=link.pk)
+    objects = {"link": (link, orm), "invitation": (loaded, orm.invitation),
+               "campaign": (loaded.campaign, orm.invitation.campaign),
+               "customer": (loaded.customer, orm.invitation.customer)}
+    for name, attnames in LINK_FIELDS.items():
+        mine, theirs = objects[name]
+        for attname in attnames:
+            assert getattr(mine, attname) == getattr(theirs, attname), (name, attname)
+    assert loaded.campaign.auto_complaint is True and loaded.opened_at is not None
+    assert loaded.delegated_office_id and loaded.status == "opened"
