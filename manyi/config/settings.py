@@ -110,6 +110,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django binds parameters on the client, and such statements are never prepared. The few
+    # hot statements of the survey page ask for a prepared statement explicitly
+    # (manyi.common.db.execute_prepared); psycopg honours that only when preparing is enabled,
+    # and this threshold is never reached by anything else.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 10**9)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

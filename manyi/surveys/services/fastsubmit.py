@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from enum import Enum
 from functools import cache
 from typing import Any
 
@@ -33,6 +34,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 
 from manyi.audit.models import AuditAction, AuditEntry
+from manyi.common.db import execute_prepared, prepared_sql
 
 from .. import rollups
 from ..models import (
@@ -145,11 +147,15 @@ SELECT (SELECT id FROM resp)
     # page was never opened before), started, completed, and a competitor form
     assert CampaignTally.SUMS == (
         "invited", "sent", "opened", "started", "completed", "proxy", "competitor_forms")
-    return sql, (resp_fields, audit_fields)
+    return prepared_sql(sql), (resp_fields, audit_fields)
 
 
 def _params(instance: models.Model, fields: Sequence[models.Field[Any, Any]]) -> list[Any]:
-    return [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in fields]
+    out = []
+    for f in fields:
+        value = f.get_db_prep_save(getattr(instance, f.attname), connection)
+        out.append(value.value if isinstance(value, Enum) else value)  # choices → plain str
+    return out
 
 
 def _cells_json(rows: Mapping[tuple[Any, ...], Sequence[Any]], model: type[models.Model],
@@ -184,7 +190,7 @@ def submit(
         {"i": a.item_id, "c": a.competitor, "v": a.value, "n": a.na, "t": a.text} for a in rows
     ], ensure_ascii=False)
     params: list[Any] = [
-        inv.pk, now, now, now, InvitationStatus.COMPLETED,
+        inv.pk, now, now, now, InvitationStatus.COMPLETED.value,
         *_params(response, resp_fields),
         answers,
         _cells_json(cube, ItemRollup, (*ItemRollup.KEY, "count")),
@@ -192,7 +198,5 @@ def submit(
         *rollups.tally_key(inv), 1 if response.competitor_name else 0,
         *_params(entry, audit_fields),
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = execute_prepared(sql, params)
     return None if row is None or row[0] is None else int(row[0])

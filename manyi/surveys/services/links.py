@@ -11,6 +11,7 @@ from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 
+from manyi.common.db import execute_prepared, prepared_sql
 from manyi.customers.models import Customer
 
 from .. import tokens
@@ -104,14 +105,17 @@ def _link_query(vendor: str) -> tuple[str, list[tuple[type[models.Model], list[s
         f"ON customer.{col['customer']['id']} = invitation.{col['invitation']['customer_id']} "
         f"WHERE link.{col['link']['digest']} = %s"
     )
-    return sql, parts
+    return (prepared_sql(sql) if vendor == "postgresql" else sql), parts
 
 
 def _link_load(digest: str) -> SurveyLink | None:
     sql, parts = _link_query(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [digest])
-        row = cursor.fetchone()
+    if connection.vendor == "postgresql":
+        row = execute_prepared(sql, [digest])
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [digest])
+            row = cursor.fetchone()
     if row is None:
         return None
     objects: list[models.Model] = []

@@ -127,8 +127,12 @@ def test_fast_path_gate_leaves_started_and_completed_forms_to_the_orm_path(
     assert stale.completed_at is None
     calls: list[int | None] = []
     submit = fastsubmit.submit
-    monkeypatch.setattr(fastsubmit, "submit",
-                        lambda **kw: calls.append(submit(**kw)) or calls[-1])
+
+    def spy(**kwargs: Any) -> int | None:
+        calls.append(submit(**kwargs))
+        return calls[-1]
+
+    monkeypatch.setattr(fastsubmit, "submit", spy)
     result = services.response_save_public(invitation=stale, data=data, submit=True,
                                            submission_key="a")
     assert calls == [None] and result.duplicate  # gate refused; the ORM path found the twin
