@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, models, transaction
 
@@ -29,6 +29,19 @@ from .models import (
 )
 
 BUMP_BATCH = 500
+
+
+class AnswerRow(NamedTuple):
+    """An answer not (yet) stored: what the rollups and the totals read of an Answer."""
+
+    item_id: int
+    competitor: bool
+    value: int | None
+    na: bool
+    text: str = ""
+
+
+AnswerData = Answer | AnswerRow
 
 
 def columns(model: type[models.Model], names: Sequence[str]) -> list[str]:
@@ -84,7 +97,7 @@ def bump(
 # --- answers → cells -----------------------------------------------------------------------
 
 
-def _cube_key(response: Response, answer: Answer) -> tuple[Any, ...]:
+def _cube_key(response: Response, answer: AnswerData) -> tuple[Any, ...]:
     return (
         response.campaign_id,
         answer.item_id,
@@ -101,7 +114,7 @@ def _cube_key(response: Response, answer: Answer) -> tuple[Any, ...]:
 
 
 def response_totals(
-    answers: Iterable[Answer], items: Mapping[int, TemplateItem]
+    answers: Iterable[AnswerData], items: Mapping[int, TemplateItem]
 ) -> dict[str, Any]:
     """Per-form totals of the response's own (not competitor) scored answers."""
     t: dict[str, Any] = defaultdict(int)
@@ -130,18 +143,15 @@ def response_totals(
 
 
 def _competitor_totals(
-    answers: Iterable[Answer], items: Mapping[int, TemplateItem]
+    answers: Iterable[AnswerData], items: Mapping[int, TemplateItem]
 ) -> dict[str, Any]:
-    flipped = []
-    for a in answers:
-        if a.competitor:
-            copy = Answer(item_id=a.item_id, value=a.value, na=a.na, competitor=False)
-            flipped.append(copy)
+    flipped = [AnswerRow(a.item_id, False, a.value, a.na) for a in answers if a.competitor]
     return response_totals(flipped, items) if flipped else {}
 
 
 def rollup_rows(
-    response: Response, answers: Sequence[Answer], items: Mapping[int, TemplateItem], sign: int
+    response: Response, answers: Sequence[AnswerData], items: Mapping[int, TemplateItem],
+    sign: int
 ) -> tuple[dict[tuple[Any, ...], list[Any]], dict[tuple[Any, ...], list[Any]]]:
     cube: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [0])
     for a in answers:

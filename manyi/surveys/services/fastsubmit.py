@@ -150,11 +150,19 @@ SELECT (SELECT id FROM resp)
     return prepared_sql(sql), (resp_fields, audit_fields)
 
 
+_PLAIN = (int, str, bool, type(None))
+
+
 def _params(instance: models.Model, fields: Sequence[models.Field[Any, Any]]) -> list[Any]:
     out = []
     for f in fields:
-        value = f.get_db_prep_save(getattr(instance, f.attname), connection)
-        out.append(value.value if isinstance(value, Enum) else value)  # choices → plain str
+        value = getattr(instance, f.attname)
+        # plain values are what get_db_prep_save would return (JSON is always prepared)
+        if type(value) not in _PLAIN or isinstance(f, models.JSONField):
+            value = f.get_db_prep_save(value, connection)
+            if isinstance(value, Enum):  # choices → their plain value
+                value = value.value
+        out.append(value)
     return out
 
 
@@ -171,7 +179,7 @@ def _cells_json(rows: Mapping[tuple[Any, ...], Sequence[Any]], model: type[model
 
 
 def submit(
-    *, inv: Invitation, response: Response, rows: Sequence[Answer],
+    *, inv: Invitation, response: Response, rows: Sequence[rollups.AnswerRow],
     items_by_pk: Mapping[int, TemplateItem], note: str,
 ) -> int | None:
     """Write the submitted `response` (unsaved, fields set) with its answer `rows`; return its

@@ -134,7 +134,7 @@ def _validate(
 
 
 def _missing(
-    stored: Iterable[Answer], items: Mapping[str, TemplateItem]
+    stored: Iterable[rollups.AnswerData], items: Mapping[str, TemplateItem]
 ) -> dict[str, list[str]]:
     have = {a.item_id for a in stored if not a.competitor and (a.na or a.value is not None)}
     return {
@@ -166,7 +166,8 @@ def _store(response: Response, answers: Sequence[AnswerIn],
         )
 
 
-def _totals_fields(answers: Sequence[Answer], items_by_pk: Mapping[int, TemplateItem]) -> dict:
+def _totals_fields(answers: Sequence[rollups.AnswerData],
+                   items_by_pk: Mapping[int, TemplateItem]) -> dict:
     t = rollups.response_totals(answers, items_by_pk)
     return {
         "answered": t.get("answered", 0),
@@ -236,7 +237,7 @@ def _complete_invitation(inv: Invitation, response: Response, now: Any) -> None:
     )
 
 
-def _has_low(rows: Sequence[Answer], by_pk: Mapping[int, TemplateItem]) -> bool:
+def _has_low(rows: Sequence[rollups.AnswerData], by_pk: Mapping[int, TemplateItem]) -> bool:
     return any(not a.competitor and a.value is not None and by_pk[a.item_id].scored
                and by_pk[a.item_id].is_low(int(a.value)) for a in rows)
 
@@ -284,14 +285,15 @@ def _submit(
     return True
 
 
-def _fresh_rows(answers: Sequence[AnswerIn], items: Mapping[str, TemplateItem]) -> list[Answer]:
-    return [Answer(item_id=items[a.key].pk, competitor=a.competitor,
-                   value=None if a.na else a.value, na=a.na, text=a.text.strip())
+def _fresh_rows(answers: Sequence[AnswerIn], items: Mapping[str, TemplateItem]
+                ) -> list[rollups.AnswerRow]:
+    return [rollups.AnswerRow(items[a.key].pk, a.competitor, None if a.na else a.value, a.na,
+                              a.text.strip())
             for a in answers if not a.empty]
 
 
 def _fresh_response(
-    inv: Invitation, campaign: Campaign, rows: Sequence[Answer],
+    inv: Invitation, campaign: Campaign, rows: Sequence[rollups.AnswerData],
     by_pk: Mapping[int, TemplateItem], *, submission_key: str, competitor_name: str,
 ) -> Response:
     """The (unsaved) submitted response of a complete web form posted at once."""
@@ -346,10 +348,10 @@ def _submit_fresh(
                                competitor_name=competitor_name)
     now = response.submitted_at
     response.save(force_insert=True)
-    for row in rows:
-        row.response = response
-    Answer.objects.bulk_create(rows)
-    _after_submit(response, rows, by_pk, None, campaign)
+    stored = Answer.objects.bulk_create([
+        Answer(response=response, item_id=r.item_id, competitor=r.competitor, value=r.value,
+               na=r.na, text=r.text) for r in rows])
+    _after_submit(response, stored, by_pk, None, campaign)
     _complete_invitation(inv, response, now)
     return response
 
