@@ -31,3 +31,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# Keep database connections between requests (the survey page's prepared statements live on
+# them, and opening a PostgreSQL connection per request costs more than the request itself);
+# checked before reuse. DB_CONN_MAX_AGE overrides the 60 seconds.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405

@@ -543,8 +543,7 @@ def response_correct(
         missing = _missing(new, items)
         if missing:
             raise ValidationError(missing)
-        rollups.rollup_apply(locked, old, by_pk, sign=-1)
-        rollups.rollup_apply(locked, new, by_pk, sign=1)
+        rollups.rollup_replace(locked, old, new, by_pk)
         after = {f"{by_pk[a.item_id].key}{'*' if a.competitor else ''}":
                  ("na" if a.na else a.value) for a in new}
         changed = {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after))
