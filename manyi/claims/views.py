@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from manyi.accounts.permissions import can, require
 from manyi.common.attachments import attachments_of
-from manyi.common.pages import apply_validation_errors, paginate, query_without_page
+from manyi.common.pages import apply_validation_errors, form_errors, paginate, query_without_page
 from manyi.common.services import StaleRecordError
 
 from . import selectors, services, workflow
@@ -82,11 +82,9 @@ def claim_create(request: HttpRequest) -> HttpResponse:
         initial.update((k, v) for k, v in request.GET.items() if k != "csrfmiddlewaretoken")
     form = ClaimForm(request.POST or None, customers=customers, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             claim = services.claim_create(actor=request.user, data=form.model_data())
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _("Claim %(n)s registered. Attach the documents and receipts.") % {"n": claim},
@@ -105,19 +103,15 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClaimForm(request.POST or None, instance=claim)
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.claim_update(
                 actor=request.user,
                 claim=claim,
                 data=form.model_data(),
                 expected_version=form.cleaned_data.get("version"),
             )
-        except StaleRecordError as exc:
-            status = 409
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        status = 409 if outcome.stale else status
+        if outcome.ok:
             messages.success(request, _("Changes saved."))
             return redirect("claims:detail", pk=claim.pk)
     return render(request, "claims/claim_form.html", {"form": form, "claim": claim},
@@ -215,11 +209,9 @@ def claim_round(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim_or_404(request, pk)
     form = RoundForm(request.POST)
     if form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.negotiation_round_add(actor=request.user, claim=claim, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Negotiation round recorded."))
             return redirect("claims:detail", pk=claim.pk)
     return _detail(request, claim, status=422, round_form=form)
@@ -288,19 +280,15 @@ def claim_recourse(request: HttpRequest, pk: int) -> HttpResponse:
     form = RecourseForm(request.POST, instance=recourse)
     status = 422
     if form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.recourse_update(
                 actor=request.user,
                 claim=claim,
                 data=form.model_data(),
                 expected_version=form.cleaned_data.get("version"),
             )
-        except StaleRecordError as exc:
-            status = 409
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        status = 409 if outcome.stale else status
+        if outcome.ok:
             messages.success(request, _("Recourse saved."))
             return redirect("claims:detail", pk=claim.pk)
     return _detail(request, claim, status=status, recourse_form=form)
@@ -312,16 +300,14 @@ def claim_attach(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim_or_404(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.claim_attach(
                 actor=request.user,
                 claim=claim,
                 upload=form.cleaned_data["file"],
                 note=form.cleaned_data.get("note") or "",
             )
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Document attached."))
             return redirect("claims:detail", pk=claim.pk)
     return _detail(request, claim, status=422, attachment_form=form)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
+
+from .services import StaleRecordError
 
 PAGE_SIZE = 25
 
@@ -29,3 +34,28 @@ def apply_validation_errors(form: Any, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+@dataclass
+class FormOutcome:
+    ok: bool = False
+    stale: bool = False  # the page answers 409 Conflict
+
+
+@contextmanager
+def form_errors(form: Any) -> Iterator[FormOutcome]:
+    """Run the service call of a valid form inside `with form_errors(form) as outcome:`.
+
+    A StaleRecordError (someone saved the record first) goes on top of the form and sets
+    `outcome.stale` (the page answers 409); a ValidationError goes onto the fields it names
+    (apply_validation_errors); the exception ends there. `outcome.ok`: the call went through."""
+    outcome = FormOutcome()
+    try:
+        yield outcome
+    except StaleRecordError as exc:
+        outcome.stale = True
+        form.add_error(None, str(exc))
+    except ValidationError as exc:
+        apply_validation_errors(form, exc)
+    else:
+        outcome.ok = True

@@ -20,7 +20,7 @@ from manyi.accounts.permissions import can, require, scope_queryset
 from manyi.common.attachments import attachments_of
 from manyi.common.calendar import calendar_warnings, local_tz
 from manyi.common.models import Message
-from manyi.common.pages import apply_validation_errors, query_without_page
+from manyi.common.pages import apply_validation_errors, form_errors, query_without_page
 from manyi.common.services import StaleRecordError
 from manyi.customers.models import Contact, Customer
 
@@ -103,11 +103,9 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
         initial["customer"] = int(preset)
     form = ComplaintForm(request.POST or None, customers=customers, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             complaint = services.complaint_create(actor=request.user, data=form.model_data())
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             if complaint.acknowledged_by == "email":
                 messages.success(
                     request,
@@ -375,13 +373,11 @@ def accountability_create(request: HttpRequest, pk: int) -> HttpResponse:
     workflow.check_side(complaint, "accountability", request.user)
     form = AccountabilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.accountability_create(
                 actor=request.user, complaint=complaint, data=form.cleaned_data
             )
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Accountability recorded."))
             return redirect("complaints:detail", pk=complaint.pk)
     return render(

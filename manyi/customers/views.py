@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from manyi.accounts.models import Department, DepartmentKind
 from manyi.accounts.permissions import can, require
-from manyi.common.pages import apply_validation_errors, paginate, query_without_page
+from manyi.common.pages import apply_validation_errors, form_errors, paginate, query_without_page
 from manyi.common.services import StaleRecordError
 
 from . import selectors, services
@@ -93,11 +93,9 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "customer.add")
     form = CustomerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             customer = services.customer_create(actor=request.user, data=form.model_data())
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Customer %(c)s created.") % {"c": customer})
             return redirect("customers:detail", pk=customer.pk)
     return render(request, "customers/customer_form.html", {"form": form, "customer": None})

@@ -17,8 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from manyi.accounts.models import Department
 from manyi.accounts.permissions import can, require, scope_queryset
 from manyi.common.attachments import attachment_add, attachments_of
-from manyi.common.pages import apply_validation_errors, paginate, query_without_page
-from manyi.common.services import StaleRecordError
+from manyi.common.pages import form_errors, paginate, query_without_page
 from manyi.customers.models import Contact, Customer
 
 from . import handover, selectors, services
@@ -89,11 +88,9 @@ def entry_create(request: HttpRequest) -> HttpResponse:
         customers=_customers_for(request.user, "feedback.add"),
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             entry = services.feedback_create(actor=request.user, data=form.service_data())
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Entry %(n)s recorded.") % {"n": entry.number})
             return redirect("feedback:detail", pk=entry.pk)
     return render(request, "feedback/entry_form.html", {"form": form, "entry": None})
@@ -113,19 +110,15 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.feedback_update(
                 actor=request.user,
                 entry=entry,
                 data=form.model_data(),
                 expected_version=form.cleaned_data.get("version"),
             )
-        except StaleRecordError as exc:
-            status = 409
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        status = 409 if outcome.stale else status
+        if outcome.ok:
             messages.success(request, _("Changes saved."))
             return redirect("feedback:detail", pk=entry.pk)
     return render(
@@ -193,19 +186,15 @@ def entry_answer(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST)
     status = 200
     if form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.feedback_answer(
                 actor=request.user,
                 entry=entry,
                 answer=form.cleaned_data["answer"],
                 expected_version=form.cleaned_data.get("version"),
             )
-        except StaleRecordError as exc:
-            status = 409
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        status = 409 if outcome.stale else status
+        if outcome.ok:
             messages.success(request, _("Answer recorded."))
             return redirect("feedback:detail", pk=entry.pk)
     return _detail(request, entry, status=status, answer_form=form)
@@ -219,7 +208,7 @@ def entry_assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignForm(request.POST)
     status = 200
     if form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.feedback_assign(
                 actor=request.user,
                 entry=entry,
@@ -227,12 +216,8 @@ def entry_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 person=form.cleaned_data["assigned_to"],
                 expected_version=form.cleaned_data.get("version"),
             )
-        except StaleRecordError as exc:
-            status = 409
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        status = 409 if outcome.stale else status
+        if outcome.ok:
             messages.success(request, _("Assigned."))
             return redirect("feedback:detail", pk=entry.pk)
     return _detail(request, entry, status=status, assign_form=form)
@@ -246,19 +231,15 @@ def entry_reference(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReferenceForm(request.POST)
     status = 200
     if form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.feedback_set_reference(
                 actor=request.user,
                 entry=entry,
                 reference=form.cleaned_data["handed_over_to"],
                 expected_version=form.cleaned_data.get("version"),
             )
-        except StaleRecordError as exc:
-            status = 409
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        status = 409 if outcome.stale else status
+        if outcome.ok:
             messages.success(request, _("Changes saved."))
             return redirect("feedback:detail", pk=entry.pk)
     return _detail(request, entry, status=status, reference_form=form)
@@ -288,16 +269,14 @@ def entry_attach(request: HttpRequest, pk: int) -> HttpResponse:
         require(request.user, "feedback.manage", entry)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             attachment_add(
                 actor=request.user,
                 obj=entry,
                 upload=form.cleaned_data["file"],
                 note=form.cleaned_data["note"],
             )
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("File attached."))
             return redirect("feedback:detail", pk=entry.pk)
     return _detail(request, entry, attachment_form=form)
@@ -359,11 +338,9 @@ def praise_create(request: HttpRequest) -> HttpResponse:
         entries=selectors.entry_list(user=request.user),
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             notice = services.praise_notice_issue(actor=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Praise notice %(n)s issued.") % {"n": notice.number})
             return redirect("feedback:praise_detail", pk=notice.pk)
     return render(request, "feedback/praise_form.html", {"form": form, "entry": entry})

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from manyi.accounts.models import Department
 from manyi.accounts.permissions import can, require, scope_queryset
 from manyi.common.attachments import attachment_add, attachments_of
-from manyi.common.pages import apply_validation_errors, paginate, query_without_page
+from manyi.common.pages import form_errors, paginate, query_without_page
 from manyi.common.services import StaleRecordError
 from manyi.customers.models import Customer
 
@@ -117,11 +117,9 @@ def item_create(request: HttpRequest) -> HttpResponse:
     form = PropertyForm(request.POST or None, initial=initial,
                         customers=_customers(request.user, "property.manage"))
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             item = services.property_receive(actor=request.user, data=form.model_data())
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("%(n)s entered in the ledger.") % {"n": item.number})
             return redirect("property:detail", pk=item.pk)
     return _form_page(request, form, _("Receive customer property"), reverse("property:list"))
@@ -135,15 +133,11 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         customers=_customers(request.user, "property.view"))
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.property_update(actor=request.user, item=item, data=form.model_data(),
                                      expected_version=form.cleaned_data.get("version"))
-        except StaleRecordError as exc:
-            status = 409
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        status = 409 if outcome.stale else status
+        if outcome.ok:
             messages.success(request, _("Changes saved."))
             return redirect("property:detail", pk=item.pk)
     return _form_page(request, form, _("Edit %(n)s") % {"n": item.number},
@@ -195,18 +189,14 @@ def item_issue(request: HttpRequest, pk: int) -> HttpResponse:
     form = IssueForm(request.POST)
     status = 200
     if form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.property_issue(
                 actor=request.user, item=item, department=form.cleaned_data["department"],
                 person=form.cleaned_data["person"], note=form.cleaned_data["note"],
                 expected_version=form.cleaned_data.get("version"),
             )
-        except StaleRecordError as exc:
-            status = 409
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        status = 409 if outcome.stale else status
+        if outcome.ok:
             messages.success(request, _("Movement recorded."))
             return redirect("property:detail", pk=item.pk)
     return _item_detail(request, item, status=status, issue_form=form)
@@ -220,18 +210,14 @@ def item_return(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReturnToCustomerForm(request.POST)
     status = 200
     if form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.property_return_to_customer(
                 actor=request.user, item=item, returned_on=form.cleaned_data["returned_on"],
                 note=form.cleaned_data["note"],
                 expected_version=form.cleaned_data.get("version"),
             )
-        except StaleRecordError as exc:
-            status = 409
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        status = 409 if outcome.stale else status
+        if outcome.ok:
             messages.success(request, _("Returned to the customer."))
             return redirect("property:detail", pk=item.pk)
     return _item_detail(request, item, status=status, return_form=form)
@@ -245,12 +231,10 @@ def item_attach(request: HttpRequest, pk: int) -> HttpResponse:
         require(request.user, "property.manage", item)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             attachment_add(actor=request.user, obj=item, upload=form.cleaned_data["file"],
                            note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("File attached."))
             return redirect("property:detail", pk=item.pk)
     return _item_detail(request, item, attachment_form=form)
@@ -265,11 +249,9 @@ def loan_create(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "property.manage", item)
     form = LoanForm(request.POST or None, initial={"quantity": item.quantity})
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             loan = services.loan_create(actor=request.user, item=item, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Lending slip %(n)s recorded.") % {"n": loan.number})
             return redirect("property:loan_detail", pk=loan.pk)
     return _form_page(request, form, _("Lend %(n)s") % {"n": item},
@@ -319,18 +301,14 @@ def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
     form = LoanReturnForm(request.POST)
     status = 200
     if form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.loan_return(
                 actor=request.user, loan=loan, returned_at=form.cleaned_data["returned_at"],
                 condition=form.cleaned_data["return_condition"], note=form.cleaned_data["note"],
                 expected_version=form.cleaned_data.get("version"),
             )
-        except StaleRecordError as exc:
-            status = 409
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        status = 409 if outcome.stale else status
+        if outcome.ok:
             messages.success(request, _("Return recorded."))
             return redirect("property:loan_detail", pk=loan.pk)
     return _loan_detail(request, loan, status=status, form=form)
@@ -364,14 +342,12 @@ def document_create(request: HttpRequest) -> HttpResponse:
         items=selectors.item_list(user=request.user),
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             doc = services.document_register(
                 actor=request.user, data=form.model_data(),
                 distributed_to=form.cleaned_data["distributed_to"],
             )
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Document registered."))
             return redirect("property:document_detail", pk=doc.pk)
     return _form_page(request, form, _("Register an external drawing / document"),
@@ -386,18 +362,14 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         items=selectors.item_list(user=request.user))
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.document_update(
                 actor=request.user, document=doc, data=form.model_data(),
                 distributed_to=form.cleaned_data["distributed_to"],
                 expected_version=form.cleaned_data.get("version"),
             )
-        except StaleRecordError as exc:
-            status = 409
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        status = 409 if outcome.stale else status
+        if outcome.ok:
             messages.success(request, _("Changes saved."))
             return redirect("property:document_detail", pk=doc.pk)
     return _form_page(request, form, _("Edit %(n)s") % {"n": doc.doc_number},
@@ -441,12 +413,10 @@ def damage_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"occurred_on": timezone.localdate(), "contact": item.contact_id},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             report = services.damage_report_create(actor=request.user, item=item,
                                                    data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Report %(n)s recorded.") % {"n": report.number})
             return redirect("property:damage_detail", pk=report.pk)
     return _form_page(request, form, _("Report damage or loss of %(n)s") % {"n": item},
@@ -511,18 +481,14 @@ def damage_reply(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST)
     status = 200
     if form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.damage_report_reply(
                 actor=request.user, report=report, reply=form.cleaned_data["customer_reply"],
                 received_on=form.cleaned_data["reply_received_on"],
                 expected_version=form.cleaned_data.get("version"),
             )
-        except StaleRecordError as exc:
-            status = 409
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        status = 409 if outcome.stale else status
+        if outcome.ok:
             messages.success(request, _("Reply recorded."))
             return redirect("property:damage_detail", pk=report.pk)
     return _damage_detail(request, report, status=status, reply_form=form)
@@ -536,12 +502,10 @@ def damage_attach(request: HttpRequest, pk: int) -> HttpResponse:
         require(request.user, "property.manage", report.item)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             attachment_add(actor=request.user, obj=report, upload=form.cleaned_data["file"],
                            note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("File attached."))
             return redirect("property:damage_detail", pk=report.pk)
     return _damage_detail(request, report, attachment_form=form)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from manyi.accounts.permissions import can, require
-from manyi.common.pages import apply_validation_errors
+from manyi.common.pages import apply_validation_errors, form_errors
 from manyi.common.services import StaleRecordError
 from manyi.customers.models import Contact, Customer
 
@@ -62,11 +62,9 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None, initial={"owner": request.user.pk,
                                                        "kind": "quarterly"})
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             campaign = services.campaign_create(actor=request.user, data=form.model_data())
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Campaign %(n)s planned.") % {"n": campaign.number})
             return redirect("surveys:campaign", pk=campaign.pk)
     return render(request, "surveys/campaign_form.html", {"form": form, "campaign": None},

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from manyi.accounts.permissions import can, require
-from manyi.common.pages import apply_validation_errors
+from manyi.common.pages import apply_validation_errors, form_errors
 from manyi.common.services import StaleRecordError
 
 from . import selectors, services, transfer
@@ -203,12 +203,10 @@ def item_edit(request: HttpRequest, pk: int, item: int | None = None) -> HttpRes
         }
     form = ItemForm(request.POST or None, initial=initial, template=template)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.item_save(actor=request.user, template=template, item=instance,
                                data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Item saved."))
             return redirect("surveys:template", pk=template.pk)
     return render(request, "surveys/form_page.html", {
