@@ -21,6 +21,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from manyi.accounts.models import User
 from manyi.accounts.permissions import require, scope_queryset
 from manyi.common.calendar import local_tz
 from manyi.common.services import StaleRecordError
@@ -312,6 +313,29 @@ def complaint_transition(request: HttpRequest, pk: int, name: str, payload: Tran
     except workflow.TransitionNotAllowed as exc:
         return Status(409, {"detail": " ".join(exc.messages), "state": exc.state,
                             "allowed": exc.allowed})
+    except StaleRecordError as exc:
+        return Status(409, {"detail": str(exc), "state": complaint.state,
+                            "current_version": exc.current})
+    return selectors.complaint_get(user=request.user, pk=pk)
+
+
+class ReassignIn(Schema):
+    owner: int = Field(description="id of the user who takes the complaint over")
+    note: str = Field(description="why the complaint changes hands (kept in the audit trail)")
+    version: int | None = None
+
+
+@router.post(
+    "/{int:pk}/reassign",
+    response={200: ComplaintOut, 409: ConflictOut},
+    summary="Hand the complaint to someone else",
+)
+def complaint_reassign(request: HttpRequest, pk: int, payload: ReassignIn) -> Any:
+    complaint = _complaint(request, pk)
+    owner = User.objects.filter(pk=payload.owner, is_active=True).first()
+    try:
+        services.complaint_reassign(actor=request.user, complaint=complaint, owner=owner,
+                                    note=payload.note, expected_version=payload.version)
     except StaleRecordError as exc:
         return Status(409, {"detail": str(exc), "state": complaint.state,
                             "current_version": exc.current})

@@ -303,6 +303,19 @@ class LegalOpinionForm(forms.Form):
     opinion = forms.CharField(label=_("Legal opinion"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class ReassignForm(forms.Form):
+    owner = forms.ModelChoiceField(label=_("Hand over to"), queryset=User.objects.none())
+    note = forms.CharField(label=_("Why"), max_length=300)
+
+    def __init__(self, *args: Any, candidates: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ids = [u.pk for u in candidates or []]
+        field = self.fields["owner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(pk__in=ids).order_by("department__code", "username")
+        field.label_from_instance = lambda u: f"{u} · {u.department or ''}"  # type: ignore[method-assign,assignment]
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Photo or document"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

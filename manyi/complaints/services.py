@@ -757,6 +757,45 @@ def complaint_legal_opinion(*, actor: Any, complaint: Complaint, opinion: str) -
     return complaint
 
 
+def reassign_candidates(complaint: Complaint) -> list[Any]:
+    """Who may take the complaint over: active people allowed to handle it (sales, or quality
+    once it is escalated) within their scope."""
+    action = "complaint.quality" if complaint.escalated else "complaint.handle"
+    users = User.objects.filter(is_active=True).select_related("department").order_by(
+        "department__code", "username")
+    return [u for u in users if can(u, action, complaint)]
+
+
+def complaint_reassign(
+    *, actor: Any, complaint: Complaint, owner: Any, note: str,
+    expected_version: int | None = None,
+) -> Complaint:
+    """Hand the complaint to another person (holiday, wrong office, workload): the step and its
+    deadline stay; the new owner is told, the reason is in the audit trail, and the overdue
+    reminders go to the new owner from now on."""
+    workflow.check_side(complaint, "reassign", actor)
+    if complaint.state in workflow.FINAL_STATES:
+        raise ValidationError(_("The complaint is finished."))
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the complaint changes hands.")})
+    if owner is None:
+        raise ValidationError({"owner": _("Choose who takes the complaint over.")})
+    if owner.pk == complaint.owner_id:
+        raise ValidationError({"owner": _("Choose someone other than the present owner.")})
+    if owner.pk not in {u.pk for u in reassign_candidates(complaint)}:
+        raise ValidationError({"owner": _(
+            "%(user)s may not handle this complaint.") % {"user": owner}})
+    with transaction.atomic():
+        complaint = record_update(
+            complaint, actor=actor, fields={"owner": owner},
+            expected_version=expected_version, note=note.strip()[:300],
+        )
+        _notify(complaint, f"assigned:v{complaint.version}", [owner], "complaint_assigned",
+                step=workflow.STEP_LABELS.get(complaint.state, ""),
+                handover={"by": actor, "note": note.strip()})
+    return complaint
+
+
 def complaint_attach(
     *, actor: Any, complaint: Complaint, upload: Any, note: str = ""
 ) -> Attachment:

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/steps/<slug:name>/", views.complaint_transition, name="transition"),
     path("<int:pk>/acknowledge/", views.complaint_acknowledge, name="acknowledge"),
     path("<int:pk>/legal/", views.complaint_flag_legal, name="flag_legal"),
+    path("<int:pk>/reassign/", views.complaint_reassign, name="reassign"),
     path("<int:pk>/legal/opinion/", views.complaint_legal_opinion, name="legal_opinion"),
     path("<int:pk>/attachments/", views.complaint_attach, name="attach"),
     path("<int:pk>/accountability/new/", views.accountability_create, name="accountability"),

@@ -34,6 +34,7 @@ from .forms import (
     AttachmentForm,
     ComplaintForm,
     LegalOpinionForm,
+    ReassignForm,
     RectifiedForm,
     transition_form,
 )
@@ -243,6 +244,9 @@ def _detail_context(
         "ack_form": bound.get("acknowledge") or AcknowledgeForm(prefix="ack"),
         "legal_form": bound.get("legal_opinion") or LegalOpinionForm(prefix="legal"),
         "attach_form": bound.get("attach") or AttachmentForm(prefix="att"),
+        "reassign_form": bound.get("reassign") or (
+            ReassignForm(prefix="hand", candidates=services.reassign_candidates(complaint))
+            if "reassign" in side and complaint.state not in workflow.FINAL_STATES else None),
         "rectified_form": RectifiedForm(prefix="rect"),
         "calendar_warnings": warnings,
         "error": bound.get("error"),
@@ -353,6 +357,34 @@ def complaint_legal_opinion(request: HttpRequest, pk: int) -> HttpResponse:
         return _("Legal opinion recorded.")
 
     return _side(request, pk, run, LegalOpinionForm, "legal", "legal_opinion")
+
+
+@login_required
+@require_POST
+def complaint_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = _complaint_or_404(request, pk)
+    workflow.check_side(complaint, "reassign", request.user)
+    form = ReassignForm(request.POST, prefix="hand",
+                        candidates=services.reassign_candidates(complaint))
+    version = request.POST.get("version", "")
+    status = 200
+    if form.is_valid():
+        with form_errors(form) as outcome:
+            complaint = services.complaint_reassign(
+                actor=request.user, complaint=complaint, owner=form.cleaned_data["owner"],
+                note=form.cleaned_data["note"],
+                expected_version=int(version) if version.isdigit() else None,
+            )
+        status = 409 if outcome.stale else 422
+        if outcome.ok:
+            messages.success(request, _("Handed over to %(user)s.") % {
+                "user": complaint.owner})
+            return redirect("complaints:detail", pk=complaint.pk)
+    else:
+        status = 422
+    complaint = _complaint_or_404(request, pk)
+    context = _detail_context(request, complaint, bound={"reassign": form})
+    return render(request, "complaints/complaint_detail.html", context, status=status)
 
 
 @login_required

@@ -250,6 +250,7 @@ SIDE_ACTIONS: dict[str, tuple[str, ...]] = {
     "attach": ("complaint.handle", "complaint.quality", "complaint.callback", "complaint.legal",
                "complaint.add"),
     "accountability": ("complaint.accountability",),
+    "reassign": ("complaint.handle", "complaint.quality"),
 }
 SIDE_GUARDS: dict[str, tuple[Guard, ...]] = {"legal_opinion": (_legal_flagged,)}
 

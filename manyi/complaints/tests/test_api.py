@@ -121,3 +121,21 @@ def test_escalated_complaint_is_reachable_for_quality(client, people, new_compla
     step(c, "analyse", people.clerk, nature="effective", analysis="x", escalate=True)
     assert client.get(f"{BASE}/{c.pk}", **auth(people.qe)).status_code == 200
     assert Complaint.objects.get(pk=c.pk).state == S.ESCALATED
+
+
+def test_hand_over_through_the_api(client, people, new_complaint) -> None:
+    c = new_complaint()
+    url = f"{BASE}/{c.pk}/reassign"
+    assert post(client, url, {"owner": people.branch.pk, "note": "x"},
+                people.service).status_code == 403
+    assert post(client, url, {"owner": people.branch.pk, "note": "x"},
+                people.clerk_gz).status_code == 404
+    wrong = post(client, url, {"owner": people.clerk_gz.pk, "note": "出差"}, people.clerk)
+    assert wrong.status_code == 422 and "owner" in wrong.json()["errors"]
+    stale = post(client, url, {"owner": people.branch.pk, "note": "出差", "version": 0},
+                 people.clerk)
+    assert stale.status_code == 409 and stale.json()["current_version"] == c.version
+    ok = post(client, url, {"owner": people.branch.pk, "note": "出差", "version": c.version},
+              people.clerk)
+    assert ok.status_code == 200
+    assert Complaint.objects.get(pk=c.pk).owner == people.branch

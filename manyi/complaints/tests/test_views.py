@@ -337,3 +337,29 @@ def test_casebook_lists_the_year_s_closed_complaints(client, people, new_complai
     html = page.content.decode()
     assert "维修方案甲" in html and "现场服务方案乙" in html and "装配错误" in html
     assert not client.get(reverse("complaints:casebook"), {"year": year - 1}).context["cases"]
+
+
+def test_hand_over_from_the_complaint_page(client, people, new_complaint) -> None:
+    c = new_complaint()
+    url = reverse("complaints:reassign", args=[c.pk])
+    client.force_login(people.clerk)
+    page = client.get(reverse("complaints:detail", args=[c.pk]))
+    assert url in page.content.decode()
+    bad = client.post(url, {"hand-owner": people.branch.pk, "hand-note": "",
+                            "version": c.version})
+    assert bad.status_code == 422
+    c.refresh_from_db()
+    assert c.owner == people.clerk
+    stale = client.post(url, {"hand-owner": people.branch.pk, "hand-note": "出差",
+                              "version": c.version - 1})
+    assert stale.status_code == 409
+    done = client.post(url, {"hand-owner": people.branch.pk, "hand-note": "出差",
+                             "version": c.version})
+    assert done.status_code == 302
+    c.refresh_from_db()
+    assert c.owner == people.branch
+    client.force_login(people.service)  # may see the complaint, may not hand it over
+    assert url not in client.get(reverse("complaints:detail", args=[c.pk])).content.decode()
+    assert client.post(url, {"hand-owner": people.clerk.pk, "hand-note": "x"}).status_code == 403
+    client.force_login(people.clerk_gz)  # another office: the complaint does not exist for him
+    assert client.post(url, {"hand-owner": people.clerk.pk, "hand-note": "x"}).status_code == 404

@@ -515,3 +515,60 @@ def test_accountability_is_recorded_with_a_deadline(people, new_complaint, dept)
     record = services.accountability_rectified(actor=people.qm, record=record,
                                                rectified_on=dt.date(2026, 1, 5))
     assert record.rectified_on == dt.date(2026, 1, 5)
+
+
+# --- hand-over ----------------------------------------------------------------------------------
+
+
+def test_a_complaint_changes_hands_with_a_reason_in_the_trail(
+    people, new_complaint, make_user, django_capture_on_commit_callbacks
+) -> None:
+    from manyi.audit.services import history_for
+
+    colleague = make_user("sales_clerk", department="BO-SH", username="clerk_sh2",
+                          email="clerk2@example.cn")
+    c = new_complaint()
+    assert c.owner == people.clerk
+    due = c.due_at
+    candidates = services.reassign_candidates(c)
+    assert colleague in candidates and people.branch in candidates
+    assert people.clerk_gz not in candidates  # another office's clerk cannot see it
+    assert people.service not in candidates  # customer service does not handle complaints
+    with pytest.raises(PermissionDenied):
+        services.complaint_reassign(actor=people.service, complaint=c, owner=colleague,
+                                    note="休假")
+    with pytest.raises(ValidationError) as err:
+        services.complaint_reassign(actor=people.clerk, complaint=c, owner=colleague, note=" ")
+    assert "note" in err.value.message_dict
+    with pytest.raises(ValidationError) as err:
+        services.complaint_reassign(actor=people.clerk, complaint=c, owner=people.clerk_gz,
+                                    note="休假")
+    assert "owner" in err.value.message_dict
+    with pytest.raises(StaleRecordError):
+        services.complaint_reassign(actor=people.clerk, complaint=c, owner=colleague,
+                                    note="休假", expected_version=c.version - 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        c = services.complaint_reassign(actor=people.clerk, complaint=c, owner=colleague,
+                                        note="本人休假一周", expected_version=c.version)
+    assert c.owner == colleague and c.due_at == due and c.state == S.RECEIVED
+    entry = history_for(c).first()
+    assert entry is not None and entry.note == "本人休假一周" and "owner" in entry.changes
+    told = Message.objects.get(recipient=colleague)
+    assert "本人休假一周" in told.body
+    assert any(colleague.email in m.to for m in mail.outbox)
+    assert services.step_owners(c) == [colleague]  # overdue reminders now go to the colleague
+    with pytest.raises(ValidationError):  # to the same person again
+        services.complaint_reassign(actor=people.branch, complaint=c, owner=colleague,
+                                    note="x")
+
+
+def test_an_escalated_complaint_goes_only_to_quality(people, new_complaint, step) -> None:
+    c = new_complaint()
+    c = step(c, "analyse", people.clerk, nature="effective", analysis="需技术分析",
+             escalate=True, assignee=people.qm)
+    candidates = services.reassign_candidates(c)
+    assert people.qe in candidates and people.qm in candidates
+    assert people.clerk not in candidates
+    c = services.complaint_reassign(actor=people.qm, complaint=c, owner=people.qe,
+                                    note="由质量工程师跟进")
+    assert c.owner == people.qe
