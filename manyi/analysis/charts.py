@@ -267,7 +267,12 @@ QUADRANT_LABELS = {
 }
 
 
-def quadrant_chart(chart_id: str, title: str, points: Sequence[QuadrantPoint]) -> Chart:
+def quadrant_chart(chart_id: str, title: str, points: Sequence[QuadrantPoint], *,
+                   basis: str = "correlation", correlation: Mapping[str, float] | None = None,
+                   r_squared: float | None = None, forms: int = 0) -> Chart:
+    """Importance (relative weight in % of R², or r with the overall percent) against
+    performance; the dotted lines are the means that split the four quadrants."""
+    weights = basis == "relative-weights"
     fig = go.Figure()
     colors = {"concentrate": BAD, "keep-up": TARGET, "low-priority": LIMIT,
               "possible-overkill": OTHER}
@@ -287,10 +292,32 @@ def quadrant_chart(chart_id: str, title: str, points: Sequence[QuadrantPoint]) -
         fig.add_vline(x=mean_perf, line={"color": LIMIT, "dash": "dot", "width": 1})
         fig.add_hline(y=mean_imp, line={"color": LIMIT, "dash": "dot", "width": 1})
     fig.update_layout(hovermode="closest")
-    spec = _spec(fig, title, y_title=_("importance (r with overall)"),
-                 x_title=_("performance (mean % of maximum)"), height=420)
+    # xgettext:no-python-format
+    weight_title = _("importance (relative weight, % of R²)")
+    y_title = weight_title if weights else _("importance (r with overall)")
+    # xgettext:no-python-format
+    x_title = _("performance (mean % of maximum)")
+    spec = _spec(fig, title, y_title=y_title, x_title=x_title, height=420)
     spec["layout"]["xaxis"]["type"] = "linear"
-    table = Table([_("Item"), _("Importance"), _("Performance"), _("Quadrant")],
-                  [[p.item, _r(p.importance), _r(p.performance),
-                    _(QUADRANT_LABELS.get(p.quadrant, p.quadrant))] for p in points])
-    return Chart(chart_id, title, spec, table)
+    r_of = correlation or {}
+    columns = [_("Item"), _("Relative weight (%)") if weights else _("Importance"),
+               _("r with overall"), _("Performance"), _("Quadrant")]
+    table = Table(columns, [
+        [p.item, _r(p.importance), _r(r_of[p.item]) if p.item in r_of else None,
+         _r(p.performance), _(QUADRANT_LABELS.get(p.quadrant, p.quadrant))] for p in points])
+    if weights and r_squared is not None and r_squared > 0.999:
+        note = _("Importance: Johnson's relative weights — each item's share of the variance "
+                 "of the respondents' overall percent (%(n)s latest forms). The overall percent "
+                 "is computed from these items, so together they explain all of it (R² = 1): "
+                 "a weight says how much the spread of an item's answers moves the overall "
+                 "result.") % {"n": forms}
+    elif weights and r_squared is not None:
+        note = _("Importance: Johnson's relative weights — each item's share of the variance "
+                 "of the respondents' overall percent that the items explain together "
+                 "(R² = %(r2)s, %(n)s latest forms); unlike r, it is not inflated when items "
+                 "move together.") % {"r2": _r(r_squared), "n": forms}
+    else:
+        note = _("Importance: correlation r of each item with the respondents' overall percent "
+                 "(%(n)s latest forms; too few complete forms for relative weights).") % {
+                     "n": forms}
+    return Chart(chart_id, title, spec, table, note)

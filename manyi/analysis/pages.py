@@ -80,6 +80,7 @@ def campaign_charts(a: CampaignAnalysis) -> list[Chart]:
         charts.append(bar_chart(
             "items", _("Results by item"), _("Item"), [r.label for r in scored],
             [
+                # xgettext:no-python-format
                 Series(_("Mean % of maximum"), [r.percent for r in scored]),
                 Series(_("Top-2 share %"), [r.top2_pct for r in scored],
                        [r.ci.low * 100 if r.ci else None for r in scored],
@@ -174,8 +175,11 @@ def campaign_charts(a: CampaignAnalysis) -> list[Chart]:
     if a.pareto is not None:
         charts.append(pareto_chart("pareto", _("Pareto of dissatisfaction"), a.pareto,
                                    category=_("Item"), count_label=_("Dissatisfied answers")))
-    if a.quadrant:
-        charts.append(quadrant_chart("quadrant", _("Importance–performance"), a.quadrant))
+    d = a.drivers
+    if d.points:
+        charts.append(quadrant_chart("quadrant", _("Importance–performance"), d.points,
+                                     basis=d.basis, correlation=d.correlation,
+                                     r_squared=d.r_squared, forms=d.forms))
     return charts
 
 

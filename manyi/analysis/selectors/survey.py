@@ -22,7 +22,12 @@ from django.utils.translation import gettext as _
 from manyi.accounts.models import Department
 from manyi.customers.models import Customer, ProductLine
 from manyi.stats import StatsInputError
-from manyi.stats.drivers import QuadrantPoint, importance_performance, pearson
+from manyi.stats.drivers import (
+    QuadrantPoint,
+    importance_performance,
+    pearson,
+    relative_weights,
+)
 from manyi.stats.grades import BANDS_002, BANDS_002_FIVE_LEVEL, Band, grade
 from manyi.stats.items import Bin, equal_width_edges, histogram
 from manyi.stats.pareto import ParetoResult, pareto
@@ -115,7 +120,7 @@ class CampaignAnalysis:
     results: dict[str, Any]
     histogram: tuple[Bin, ...]
     pareto: ParetoResult | None
-    quadrant: tuple[QuadrantPoint, ...]
+    drivers: Drivers
     lowest_customers: list[tuple[Customer, float]]
 
     @property
@@ -313,19 +318,32 @@ def _product_lines(campaign: Campaign, five: bool) -> list[Figures]:
     return out
 
 
-def _driver_quadrant(campaign: Campaign, rows: Sequence[ItemRow]) -> tuple[QuadrantPoint, ...]:
-    """Importance = Pearson r of the item with the respondent's overall percent, on the latest
-    DRIVER_SAMPLE forms; performance = the item's mean percent over all answers."""
+@dataclass(frozen=True)
+class Drivers:
+    """The importance–performance quadrant and how importance was measured: Johnson's
+    relative weights (share of the explained variance of the overall percent, summing to
+    100 %) when the sample allows, else the Pearson r of each item with the overall percent."""
+
+    points: tuple[QuadrantPoint, ...] = ()
+    basis: str = ""  # "relative-weights" | "correlation"
+    correlation: dict[str, float] = field(default_factory=dict)  # item label → r
+    r_squared: float | None = None
+    forms: int = 0
+
+
+def _driver_quadrant(campaign: Campaign, rows: Sequence[ItemRow]) -> Drivers:
+    """On the latest DRIVER_SAMPLE forms: importance of each scored item for the respondent's
+    overall percent; performance = the item's mean percent over all answers."""
     scored = {r.meta.pk: r for r in rows if r.meta.item.scored and r.percent is not None}
     if len(scored) < 2:
-        return ()
+        return Drivers()
     sample = list(
         Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED,
                                 source=CUSTOMER, max_sum__gt=0)
         .order_by("-id").values_list("id", "value_sum", "max_sum")[: K.DRIVER_SAMPLE]
     )
     if len(sample) < 3:
-        return ()
+        return Drivers()
     overall = {pk: v * 100 / m for pk, v, m in sample}
     values: dict[int, dict[int, int]] = defaultdict(dict)
     for response_id, item_id, value in Answer.objects.filter(
@@ -333,21 +351,33 @@ def _driver_quadrant(campaign: Campaign, rows: Sequence[ItemRow]) -> tuple[Quadr
         value__isnull=False,
     ).values_list("response_id", "item_id", "value"):
         values[item_id][response_id] = int(value or 0)
-    names, importance, performance = [], [], []
     order = list(overall)
+    ys: list[float | None] = [overall[r] for r in order]
+    names: list[str] = []
+    columns: list[list[float | None]] = []
+    correlation: list[float] = []
+    performance: list[float] = []
     for pk, row in scored.items():
-        xs = [values[pk].get(r) for r in order]
-        ys: list[float | None] = [overall[r] for r in order]
+        xs: list[float | None] = [
+            float(values[pk][r]) if r in values[pk] else None for r in order]
         try:
-            r = pearson([float(x) if x is not None else None for x in xs], ys)
+            r = pearson(xs, ys)
         except StatsInputError:
-            continue
+            continue  # the item does not vary, or too few answers
         names.append(row.label)
-        importance.append(r)
+        columns.append(xs)
+        correlation.append(r)
         performance.append(row.percent or 0.0)
     if len(names) < 2:
-        return ()
-    return importance_performance(names, importance, performance)
+        return Drivers()
+    by_name = dict(zip(names, correlation, strict=True))
+    try:
+        weights = relative_weights(columns, ys)
+    except StatsInputError:  # too few complete forms, or collinear items
+        return Drivers(importance_performance(names, correlation, performance), "correlation",
+                       by_name, None, len(sample))
+    return Drivers(importance_performance(names, list(weights.percent), performance),
+                   "relative-weights", by_name, weights.r_squared, len(sample))
 
 
 def campaign_analysis(campaign: Campaign, *, with_drivers: bool = True) -> CampaignAnalysis:
@@ -496,6 +526,6 @@ def campaign_analysis(campaign: Campaign, *, with_drivers: bool = True) -> Campa
         items=rows, dimensions=dimensions, breakdowns=breakdowns, trend=trend,
         suggestions=suggestions, targets=this_year, overall_test=overall_test,
         results=results, histogram=hist, pareto=par,
-        quadrant=_driver_quadrant(campaign, rows) if with_drivers else (),
+        drivers=_driver_quadrant(campaign, rows) if with_drivers else Drivers(),
         lowest_customers=lowest_customers,
     )

@@ -136,3 +136,64 @@ def test_chosen_methods(example_campaign) -> None:
     a = campaign_analysis(example_campaign)
     assert a.methods == ["level-points", "blend"]
     assert a.results[Method.BLEND]["degree"] == (85 + 76) / 2
+
+
+def _driver_campaign(make_template, make_campaign, make_customer, add_response, rebuild,
+                     forms: int):
+    """Three 1–5 items; F1 moves with F2 (correlated items), F3 varies on its own."""
+    import random
+
+    template = make_template({"F1": ("verbal", None), "F2": ("verbal", None),
+                              "F3": ("verbal", None)})
+    campaign = make_campaign(template)
+    rng = random.Random(7)
+    customer = make_customer()
+    data = []
+    for _ in range(forms):
+        a = rng.randint(1, 5)
+        b = max(1, min(5, a + rng.choice([-1, 0, 0, 1])))
+        c = rng.randint(1, 5)
+        add_response(campaign, customer, {"F1": a, "F2": b, "F3": c}, invited=False)
+        data.append((a, b, c))
+    rebuild(campaign)
+    return campaign, data
+
+
+def test_importance_is_johnsons_relative_weights_of_the_overall_percent(
+        make_template, make_campaign, make_customer, add_response, rebuild) -> None:
+    from manyi.stats.drivers import pearson, relative_weights
+
+    campaign, data = _driver_campaign(make_template, make_campaign, make_customer,
+                                      add_response, rebuild, forms=40)
+    d = campaign_analysis(campaign).drivers
+    assert d.basis == "relative-weights" and d.forms == 40
+    overall = [sum(row) * 100 / 15 for row in data]
+    columns = [[float(row[j]) for row in data] for j in range(3)]
+    expected = relative_weights(columns, overall)
+    by_item = {p.item.split(" ")[0]: p for p in d.points}
+    assert [round(by_item[k].importance, 9) for k in ("F1", "F2", "F3")] == \
+        [round(x, 9) for x in expected.percent]
+    assert sum(p.importance for p in d.points) == pytest.approx(100.0)
+    assert d.r_squared == pytest.approx(expected.r_squared)
+    # r is still shown beside the weight
+    r1 = pearson(columns[0], overall)
+    assert d.correlation[by_item["F1"].item] == pytest.approx(r1)
+    # performance: the item's mean percent of its maximum
+    mean1 = sum(row[0] for row in data) / len(data) * 20
+    assert by_item["F1"].performance == pytest.approx(mean1)
+    # the chart says what importance is: here the overall percent is made of the items
+    from manyi.analysis.charts import quadrant_chart
+
+    chart = quadrant_chart("q", "t", d.points, basis=d.basis, correlation=d.correlation,
+                           r_squared=d.r_squared, forms=d.forms)
+    assert "R² = 1" in chart.note and "40" in chart.note
+    assert chart.table.columns[1:3] == ["相对权重（%）", "与总体的相关系数 r"]
+
+
+def test_too_few_forms_for_weights_fall_back_to_correlation(
+        make_template, make_campaign, make_customer, add_response, rebuild) -> None:
+    campaign, _data = _driver_campaign(make_template, make_campaign, make_customer,
+                                       add_response, rebuild, forms=4)  # 3 items need 5
+    d = campaign_analysis(campaign).drivers
+    assert d.basis == "correlation" and len(d.points) == 3
+    assert all(p.importance == d.correlation[p.item] for p in d.points)
