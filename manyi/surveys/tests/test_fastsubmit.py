@@ -33,6 +33,20 @@ class _Rollback(Exception):
     pass
 
 
+@pytest.fixture
+def fast_calls(monkeypatch) -> list[int | None]:
+    """What each call of the one-statement path returned (None: the gate refused)."""
+    calls: list[int | None] = []
+    submit = fastsubmit.submit
+
+    def spy(**kwargs: Any) -> int | None:
+        calls.append(submit(**kwargs))
+        return calls[-1]
+
+    monkeypatch.setattr(fastsubmit, "submit", spy)
+    return calls
+
+
 def _state(campaign: Any) -> dict[str, Any]:
     responses = list(Response.objects.filter(campaign=campaign).order_by("invitation_id"))
     by_id = {r.pk: r.invitation_id for r in responses}
@@ -86,7 +100,7 @@ def _run(campaign: Any, plan: list[tuple[int, str, dict[str, str], str]]) -> dic
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 @pytest.mark.parametrize("seed", [1, 2])
 def test_fast_path_writes_what_the_orm_path_writes(seed, running_campaign, settings,
-                                                   monkeypatch) -> None:
+                                                   fast_calls) -> None:
     rng = random.Random(seed)
     campaign = running_campaign(customers=3)
     plan = []
@@ -95,14 +109,7 @@ def test_fast_path_writes_what_the_orm_path_writes(seed, running_campaign, setti
         plan.append((inv.pk, rng.choice(["fresh", "fresh", "opened", "partial"]),
                      _random_answers(rng, campaign.template, competitor),
                      "竞争对手甲" if competitor else ""))
-    taken: list[int | None] = []
-    submit = fastsubmit.submit
-
-    def spy(**kwargs: Any) -> int | None:
-        taken.append(submit(**kwargs))
-        return taken[-1]
-
-    monkeypatch.setattr(fastsubmit, "submit", spy)
+    taken = fast_calls
     settings.MANYI_SURVEY_FAST_SUBMIT = True
     fast = _run(campaign, plan)
     assert len([t for t in taken if t]) == sum(1 for p in plan if p[1] != "partial") > 0
@@ -115,7 +122,7 @@ def test_fast_path_writes_what_the_orm_path_writes(seed, running_campaign, setti
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 def test_fast_path_gate_leaves_started_and_completed_forms_to_the_orm_path(
-        running_campaign, monkeypatch) -> None:
+        running_campaign, fast_calls) -> None:
     from .conftest import full_answers
 
     campaign = running_campaign(customers=1)
@@ -125,14 +132,8 @@ def test_fast_path_gate_leaves_started_and_completed_forms_to_the_orm_path(
     stale = Invitation.objects.select_related("campaign", "customer").get(pk=first.pk)
     services.response_save_public(invitation=first, data=data, submit=True, submission_key="a")
     assert stale.completed_at is None
-    calls: list[int | None] = []
-    submit = fastsubmit.submit
-
-    def spy(**kwargs: Any) -> int | None:
-        calls.append(submit(**kwargs))
-        return calls[-1]
-
-    monkeypatch.setattr(fastsubmit, "submit", spy)
+    calls = fast_calls
+    calls.clear()  # forget the first, accepted submission
     result = services.response_save_public(invitation=stale, data=data, submit=True,
                                            submission_key="a")
     assert calls == [None] and result.duplicate  # gate refused; the ORM path found the twin
