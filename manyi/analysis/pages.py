@@ -230,6 +230,7 @@ KPI_CHARTS = (
     (M.REPAIR, "%", "Deliveries", 1.0),
     (M.CHURN, "%", "Active customers", 1.0),
     (M.FREIGHT, "CNY", "", 1.0),
+    (M.COMPLAINTS_PER_UNITS, "‰", "Delivered units", float(K.UNITS_PER)),
 )
 
 

@@ -10,7 +10,10 @@ Definitions (per calendar month of the actual delivery date):
   (p chart; from the complaint records, since an order has no repair count);
 * customer churn = customers marked lost in the month / customers active at the month's start
   (p chart; the month a customer was lost is read from the audit trail of its status);
-* extra freight = Σ extra freight of split deliveries (individuals chart).
+* extra freight = Σ extra freight of split deliveries (individuals chart);
+* complaint rate = complaints received in the month (cancelled ones left out) per 1 000
+  delivered units (u chart) — the same figure as the complaint analysis, here also for one
+  customer.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from manyi.customers.models import Customer, CustomerStatus, Order
 from manyi.stats.spc import xmr_chart
 
 from .. import constants as K
-from .complaints import MonthlyChart, _safe, attribute_chart
+from .complaints import MonthlyChart, _by_month, _safe, attribute_chart, complaints_in
 from .periods import Month, month_range
 from .survey import _targets
 
@@ -53,6 +56,7 @@ class KpiAnalysis:
     returned: list[int]
     freight: list[Decimal]
     repairs: list[int]
+    complaints: list[int]
     lost: list[int]
     active: list[int]
     charts: dict[str, MonthlyChart] = field(default_factory=dict)
@@ -73,6 +77,7 @@ class KpiAnalysis:
                 M.REPAIR: self.repairs[i] * 100 / d if d else None,
                 M.CHURN: self.lost[i] * 100 / a if a and self.customer is None else None,
                 M.FREIGHT: self.freight[i],
+                M.COMPLAINTS_PER_UNITS: self.complaints[i] * K.UNITS_PER / u if u else None,
             })
         return out
 
@@ -111,6 +116,13 @@ def _repairs(first: Month, last: Month, customer: Customer | None) -> dict[Month
         for r in qs.annotate(m=TruncMonth("answered_at", tzinfo=local_tz())).values("m")
         .annotate(n=Count("id")).order_by()
     }
+
+
+def _complaints(first: Month, last: Month, customer: Customer | None) -> dict[Month, int]:
+    qs = complaints_in(first, last)
+    if customer is not None:
+        qs = qs.filter(customer=customer)
+    return {m: v["n"] for m, v in _by_month(qs, "received_at", n=Count("id")).items()}
 
 
 def lost_dates() -> dict[int, dt.date]:
@@ -154,6 +166,7 @@ def kpi_analysis(first: Month, last: Month, customer: Customer | None = None) ->
     months = month_range(first, last)
     orders = _orders(first, last, customer)
     repairs = _repairs(first, last, customer)
+    complaints = _complaints(first, last, customer)
 
     def col(name: str) -> list[int]:
         return [int(orders.get(m, {}).get(name) or 0) for m in months]
@@ -167,7 +180,8 @@ def kpi_analysis(first: Month, last: Month, customer: Customer | None = None) ->
         deliveries=col("deliveries"), on_time=col("punctual"), units=col("units"),
         defects=col("defects"), returned=col("returned"),
         freight=[Decimal(orders.get(m, {}).get("freight") or 0) for m in months],
-        repairs=[repairs.get(m, 0) for m in months], lost=lost, active=active,
+        repairs=[repairs.get(m, 0) for m in months],
+        complaints=[complaints.get(m, 0) for m in months], lost=lost, active=active,
     )
     f = [float(x) for x in k.deliveries]
     u = [float(x) for x in k.units]
@@ -183,6 +197,9 @@ def kpi_analysis(first: Month, last: Month, customer: Customer | None = None) ->
     if customer is None:
         k.charts[M.CHURN] = attribute_chart(M.CHURN, "p", months, [float(x) for x in k.lost],
                                             [float(x) for x in k.active], 100.0)
+    k.charts[M.COMPLAINTS_PER_UNITS] = attribute_chart(
+        M.COMPLAINTS_PER_UNITS, "u", months, [float(x) for x in k.complaints],
+        [x / K.UNITS_PER for x in u])
     freight = [float(x) for x in k.freight]
     k.charts[M.FREIGHT] = MonthlyChart(
         M.FREIGHT, months, _safe(xmr_chart, freight) if len(freight) >= 2 else None, freight)

@@ -99,3 +99,18 @@ def test_kpi_monthly_values(make_customer, make_order, make_complaint) -> None:
     only_b = kpi_analysis(Month(2025, 1), Month(2025, 3), customer=b)
     assert only_b.rows()[0][M.ON_TIME] == 0.0 and only_b.rows()[0]["deliveries"] == 1
     assert M.CHURN not in only_b.charts
+    # complaint rate: complaints received per 1 000 delivered units, overall and per customer
+    assert jan[M.COMPLAINTS_PER_UNITS] == 0.5  # 1 complaint / 2 000 units
+    assert feb[M.COMPLAINTS_PER_UNITS] == 0.0 and mar[M.COMPLAINTS_PER_UNITS] is None
+    make_complaint(b, at(2025, 1, 20))
+    make_complaint(b, at(2025, 1, 21), state="cancelled")  # not counted
+    only_b = kpi_analysis(Month(2025, 1), Month(2025, 3), customer=b)
+    assert only_b.complaints == [1, 0, 0]
+    assert only_b.rows()[0][M.COMPLAINTS_PER_UNITS] == 100.0  # 1 / 10 units × 1 000
+    everyone = kpi_analysis(Month(2025, 1), Month(2025, 3))
+    assert everyone.complaints == [2, 0, 0]
+    assert everyone.rows()[0][M.COMPLAINTS_PER_UNITS] == pytest.approx(2 * 1000 / 2010)
+    # the same figure as the complaint analysis' u chart
+    c = complaint_analysis(Month(2025, 1), Month(2025, 3))
+    mine = everyone.charts[M.COMPLAINTS_PER_UNITS]
+    assert (mine.numerators, mine.sizes) == (c.u_chart.numerators, c.u_chart.sizes)
