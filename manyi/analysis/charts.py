@@ -14,7 +14,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 
 from manyi.stats.drivers import QuadrantPoint
 from manyi.stats.items import Bin
@@ -109,7 +109,7 @@ def control_chart(
     colors = [BAD if i + 1 in signals else (OTHER if i + 1 in rules else INK)
               for i in range(len(y))]
     fig = go.Figure()
-    fig.add_scatter(x=x, y=y, mode="lines+markers", name=_("value"),
+    fig.add_scatter(x=x, y=y, mode="lines+markers", name=pgettext("measured", "value"),
                     line={"color": INK}, marker={"color": colors, "size": 8})
     fig.add_scatter(x=x, y=centre, mode="lines", name=_("centre line"),
                     line={"color": LIMIT, "width": 1})
@@ -144,7 +144,8 @@ def evidence_chart(chart_id: str, title: str, ev: Mapping[str, Any]) -> Chart:
     index = int(ev.get("index", 0))
     fig = go.Figure()
     colors = [BAD if i + 1 == index else INK for i in range(len(x))]
-    fig.add_scatter(x=x, y=ev.get("values", []), mode="lines+markers", name=_("value"),
+    fig.add_scatter(x=x, y=ev.get("values", []), mode="lines+markers",
+                    name=pgettext("measured", "value"),
                     line={"color": INK}, marker={"color": colors, "size": 8})
     fig.add_scatter(x=x, y=ev.get("center", []), mode="lines", name=_("centre line"),
                     line={"color": LIMIT, "width": 1})

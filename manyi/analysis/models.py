@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from manyi.common.models import QualityRecord
 
@@ -164,7 +165,7 @@ class Problem(QualityRecord):
         "surveys.Campaign", verbose_name=_("campaign"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )
-    value = models.FloatField(_("value"))
+    value = models.FloatField(pgettext_lazy("measured", "value"))
     severity = models.PositiveSmallIntegerField(
         _("severity"), choices=Severity.choices, default=Severity.MEDIUM
     )
