@@ -22,8 +22,9 @@ class AuditAction(models.TextChoices):
 class AuditEntry(models.Model):
     """One change of one record: field → [old, new], who, when (审核追踪)."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.CharField(max_length=64, db_index=True)
+    # looked up by (content_type, object_id): the composite index below serves both
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
+    object_id = models.CharField(max_length=64)
     object_repr = models.CharField(_("record"), max_length=300)
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
@@ -36,14 +37,17 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    batch = models.CharField(_("batch"), max_length=64, blank=True, db_index=True)
+    batch = models.CharField(_("batch"), max_length=64, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit trail")
         ordering = ("-at", "-id")
-        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-at"]),
+            models.Index(fields=["batch"], name="audit_entry_batch"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.object_repr} {self.action} {self.at:%Y-%m-%d %H:%M}"

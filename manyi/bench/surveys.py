@@ -288,7 +288,7 @@ def run() -> dict[str, Any]:
     n = int(os.environ.get("BENCH_SURVEY_N", "6000"))
     clients = int(os.environ.get("BENCH_SURVEY_CLIENTS", "32"))
     workers = os.environ.get("BENCH_SURVEY_WORKERS", "4")
-    threads = os.environ.get("BENCH_SURVEY_THREADS", "4")
+    threads = os.environ.get("BENCH_SURVEY_THREADS", "8")
     admin_url = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     db_url = _db_url(admin_url)
     var = tempfile.mkdtemp(prefix="manyi-bench-surveys-")

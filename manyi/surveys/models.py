@@ -517,12 +517,16 @@ class VerifyStatus(models.TextChoices):
 class Response(QualityRecord):
     """调查表 (已回收): one filled questionnaire."""
 
+    # no single-column indexes where a composite one starts with the column (the (campaign,
+    # status) index, the one-response-per-invitation constraint): fewer indexes to write at
+    # every submission (docs/decisions/0008)
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="responses"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="responses",
+        db_index=False,
     )
     invitation = models.ForeignKey(
         Invitation, verbose_name=_("respondent"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="responses",
+        on_delete=models.PROTECT, related_name="responses", db_index=False,
     )
     customer = models.ForeignKey(
         "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
@@ -617,8 +621,9 @@ class Response(QualityRecord):
 class Answer(models.Model):
     """One answer: response × item (× competitor). value None with na=True = unable to comment."""
 
-    response = models.ForeignKey(
-        Response, verbose_name=_("response"), on_delete=models.PROTECT, related_name="answers"
+    response = models.ForeignKey(  # indexed by the survey_answer_once constraint
+        Response, verbose_name=_("response"), on_delete=models.PROTECT, related_name="answers",
+        db_index=False,
     )
     item = models.ForeignKey(
         TemplateItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="answers"
@@ -653,7 +658,9 @@ class ItemRollup(models.Model):
     works on answers (item-average, item-percent, level-points, top-2-box, histograms) sums
     these cells; none scans the answers."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    # the cell constraint's index starts with the campaign
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+",
+                                 db_index=False)
     item = models.ForeignKey(TemplateItem, on_delete=models.CASCADE, related_name="+")
     source = models.CharField(max_length=8)
     competitor = models.BooleanField()
@@ -693,7 +700,8 @@ class ItemRollup(models.Model):
 class CustomerRollup(models.Model):
     """Per campaign × customer sums (rate-loyalty, customer-sum, top-2-box per customer)."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+",
+                                 db_index=False)  # the cell constraint's index starts with it
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
     source = models.CharField(max_length=8)
     competitor = models.BooleanField()
@@ -739,7 +747,8 @@ class CustomerRollup(models.Model):
 class CampaignTally(models.Model):
     """Tracking counters per campaign × BU × office × customer class × respondent class."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tallies")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tallies",
+                                 db_index=False)  # the cell constraint's index starts with it
     business_unit = models.ForeignKey("accounts.Department", on_delete=models.PROTECT,
                                       related_name="+")
     branch_office = models.ForeignKey("accounts.Department", on_delete=models.PROTECT,
