@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manyi.accounts.models import Department, User
-from manyi.accounts.permissions import can, require
+from manyi.accounts.permissions import can, require, users_who_can
 from manyi.common.attachments import attachment_add
 from manyi.common.calendar import local_tz
 from manyi.common.models import Attachment
@@ -761,9 +761,7 @@ def reassign_candidates(complaint: Complaint) -> list[Any]:
     """Who may take the complaint over: active people allowed to handle it (sales, or quality
     once it is escalated) within their scope."""
     action = "complaint.quality" if complaint.escalated else "complaint.handle"
-    users = User.objects.filter(is_active=True).select_related("department").order_by(
-        "department__code", "username")
-    return [u for u in users if can(u, action, complaint)]
+    return users_who_can(action, complaint)
 
 
 def complaint_reassign(

@@ -87,3 +87,25 @@ def test_unknown_action_is_a_programming_error() -> None:
 
     with pytest.raises(ValueError):
         can(AnonymousUser(), "customer.fly")
+
+
+def test_users_who_can_agrees_with_can_in_a_fixed_number_of_queries(
+        make_user, make_customer, django_assert_max_num_queries) -> None:
+    from manyi.accounts.models import User
+    from manyi.accounts.permissions import users_who_can
+
+    customer = make_customer(office="BO-SH")
+    for dept in ("BO-SH", "BO-GZ", "R-EAST", "SALES", "QA"):
+        make_user("sales_clerk", department=dept)
+        make_user("branch_manager", department=dept)
+        make_user("quality_engineer", department=dept)
+    make_user("customer_service", department="CS")
+    make_user(department="QA")  # no role
+    make_user("sales_clerk", department="BO-SH", is_active=False)
+    User.objects.create_superuser("root2", "root2@example.cn", "pw-test-123456")
+    for action, obj in (("complaint.handle", customer), ("complaint.quality", customer),
+                        ("customer.view", None)):
+        expected = sorted(u.username for u in User.objects.all() if can(u, action, obj))
+        with django_assert_max_num_queries(4):
+            found = users_who_can(action, obj)
+        assert sorted(u.username for u in found) == expected and expected, action
