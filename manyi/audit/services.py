@@ -72,6 +72,20 @@ def audit_entry(
     return AuditEntry.objects.create(**_entry_kwargs(instance, action, actor, changes, batch, note))
 
 
+def audit_entry_build(
+    *,
+    instance: models.Model,
+    action: str,
+    actor: Any,
+    changes: Mapping[str, Any] | None = None,
+    batch: str = "",
+    note: str = "",
+) -> AuditEntry:
+    """The entry audit_entry would write, unsaved (for a writer that inserts it itself, e.g.
+    in the same statement as a record that has no id yet)."""
+    return AuditEntry(**_entry_kwargs(instance, action, actor, changes, batch, note))
+
+
 def _entry_kwargs(
     instance: models.Model,
     action: str,
@@ -118,6 +132,7 @@ __all__ = [
     "AuditAction",
     "audit_entries_bulk",
     "audit_entry",
+    "audit_entry_build",
     "diff",
     "history_for",
     "snapshot",

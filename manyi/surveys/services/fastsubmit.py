@@ -30,10 +30,9 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 
-from manyi.audit.models import AuditAction, AuditEntry
+from manyi.audit.models import AuditEntry
 from manyi.common.db import execute_prepared, prepared_sql
 
 from .. import rollups
@@ -180,19 +179,15 @@ def _cells_json(rows: Mapping[tuple[Any, ...], Sequence[Any]], model: type[model
 
 def submit(
     *, inv: Invitation, response: Response, rows: Sequence[rollups.AnswerRow],
-    items_by_pk: Mapping[int, TemplateItem], note: str,
+    items_by_pk: Mapping[int, TemplateItem], audit: AuditEntry,
 ) -> int | None:
-    """Write the submitted `response` (unsaved, fields set) with its answer `rows`; return its
-    id, or None when the gate refused (started or completed meanwhile: nothing written)."""
+    """Write the submitted `response` (unsaved, fields set) with its answer `rows` and its
+    `audit` entry (unsaved; the response's id is filled in by the statement); return the
+    response's id, or None when the gate refused (started or completed meanwhile: nothing
+    written)."""
     sql, (resp_fields, audit_fields) = _statement()
     now = response.submitted_at
     assert now is not None
-    entry = AuditEntry(
-        content_type=ContentType.objects.get_for_model(Response), object_id="",
-        object_repr=str(response)[:300], action=AuditAction.CREATE,
-        changes={"status": [None, "submitted"], "channel": [None, response.channel]},
-        actor=None, at=now, batch="", note=note[:300],
-    )
     cube, customers = rollups.rollup_rows(response, rows, items_by_pk, 1)
     answers = json.dumps([
         {"i": a.item_id, "c": a.competitor, "v": a.value, "n": a.na, "t": a.text} for a in rows
@@ -204,7 +199,7 @@ def submit(
         _cells_json(cube, ItemRollup, (*ItemRollup.KEY, "count")),
         _cells_json(customers, CustomerRollup, (*CustomerRollup.KEY, *CustomerRollup.SUMS)),
         *rollups.tally_key(inv), 1 if response.competitor_name else 0,
-        *_params(entry, audit_fields),
+        *_params(audit, audit_fields),
     ]
     row = execute_prepared(sql, params)
     return None if row is None or row[0] is None else int(row[0])

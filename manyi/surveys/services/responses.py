@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import require
-from manyi.audit.services import AuditAction, audit_entry
+from manyi.audit.services import AuditAction, audit_entry, audit_entry_build
 from manyi.common.services import record_update
 from manyi.customers.models import Customer
 
@@ -37,6 +37,7 @@ from ..models import (
 from . import fastsubmit
 
 TEXT_MAX = 4000
+AnswerT = TypeVar("AnswerT", Answer, rollups.AnswerRow)
 
 
 @dataclass(frozen=True)
@@ -237,19 +238,24 @@ def _complete_invitation(inv: Invitation, response: Response, now: Any) -> None:
     )
 
 
-def _has_low(rows: Sequence[rollups.AnswerData], by_pk: Mapping[int, TemplateItem]) -> bool:
-    return any(not a.competitor and a.value is not None and by_pk[a.item_id].scored
-               and by_pk[a.item_id].is_low(int(a.value)) for a in rows)
+def _low_answers(rows: Sequence[AnswerT], by_pk: Mapping[int, TemplateItem]) -> list[AnswerT]:
+    """The customer's own scored answers at or below the low-score line (1–2 on a 1–5 scale)."""
+    return [a for a in rows if not a.competitor and a.value is not None
+            and by_pk[a.item_id].scored and by_pk[a.item_id].is_low(int(a.value))]
+
+
+def _submitted_audit(response: Response) -> dict[str, Any]:
+    """The audit entry of a submission (both the ORM and the one-statement path write it)."""
+    return {"action": AuditAction.CREATE,
+            "changes": {"status": [None, "submitted"], "channel": [None, response.channel]},
+            "note": _("survey response submitted")}
 
 
 def _after_submit(response: Response, stored: Sequence[Answer],
                   by_pk: Mapping[int, TemplateItem], actor: Any, campaign: Campaign) -> None:
     rollups.rollup_apply(response, stored, by_pk)
-    audit_entry(instance=response, action=AuditAction.CREATE, actor=actor,
-                changes={"status": [None, "submitted"], "channel": [None, response.channel]},
-                note=_("survey response submitted"))
-    low = [a for a in stored if not a.competitor and a.value is not None
-           and by_pk[a.item_id].scored and by_pk[a.item_id].is_low(int(a.value))]
+    audit_entry(instance=response, actor=actor, **_submitted_audit(response))
+    low = _low_answers(stored, by_pk)
     if low and campaign.auto_complaint:
         from ..complaints_hook import complaint_from_answer
 
@@ -317,12 +323,13 @@ def _submit_fast(
     name = competitor_name.strip()[:120]
     by_pk = {i.pk: i for i in items.values()}
     if (_missing(rows, items) or (not name and any(a.competitor for a in rows))
-            or (campaign.auto_complaint and _has_low(rows, by_pk))):
+            or (campaign.auto_complaint and _low_answers(rows, by_pk))):
         return None  # incomplete, or complaints to open after commit: the ORM path does it
     response = _fresh_response(inv, campaign, rows, by_pk, submission_key=submission_key,
                                competitor_name=name)
+    audit = audit_entry_build(instance=response, actor=None, **_submitted_audit(response))
     pk = fastsubmit.submit(inv=inv, response=response, rows=rows, items_by_pk=by_pk,
-                           note=_("survey response submitted"))
+                           audit=audit)
     if pk is None:
         return None
     response.pk = pk
