@@ -9,12 +9,14 @@ import sys
 
 import pytest
 
+PRODUCTION_KEY = "k" * 20 + "Q7!x#p2@Lm9$vB4^nR8&tY1*wE5(zU3)" + "s" * 10
+
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path) -> None:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "manyi.config.settings_production",
-        "SECRET_KEY": "k" * 20 + "Q7!x#p2@Lm9$vB4^nR8&tY1*wE5(zU3)" + "s" * 10,
+        "SECRET_KEY": PRODUCTION_KEY,
         "ALLOWED_HOSTS": "manyi.example.com",
         "MANYI_VAR_DIR": str(tmp_path),
     }
@@ -40,7 +42,7 @@ def test_production_settings_refuse_the_development_key(tmp_path) -> None:
 
 def test_production_keeps_database_connections(tmp_path) -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "manyi.config.settings_production",
-           "SECRET_KEY": "k" * 20 + "Q7!x#p2@Lm9$vB4^nR8&tY1*wE5(zU3)" + "s" * 10,
+           "SECRET_KEY": PRODUCTION_KEY,
            "ALLOWED_HOSTS": "x.example.com", "MANYI_VAR_DIR": str(tmp_path),
            "DATABASE_URL": "postgres://manyi@db.example.com:5432/manyi"}
     env.pop("DB_CONN_MAX_AGE", None)
