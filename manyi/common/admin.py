@@ -1,6 +1,14 @@
-from django.contrib import admin
+from typing import Any
 
-from .models import CompanyClosure
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import CompanyClosure, DeliveryState, Message, WorkerHeartbeat
+from .notify import messages_retry
 
 
 @admin.register(CompanyClosure)
@@ -8,3 +16,76 @@ class CompanyClosureAdmin(admin.ModelAdmin):
     list_display = ("date", "working", "reason")
     list_filter = ("working",)
     date_hierarchy = "date"
+
+
+class UnsentFilter(admin.SimpleListFilter):
+    title = _("unsent")
+    parameter_name = "unsent"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("all", _("not sent yet (queued, sending or failed)")),
+            ("failed", _("failed permanently")),
+            ("retrying", _("failed at least once, still trying")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        unsent = (DeliveryState.QUEUED, DeliveryState.SENDING, DeliveryState.FAILED)
+        if self.value() == "all":
+            return queryset.filter(state__in=unsent)
+        if self.value() == "failed":
+            return queryset.filter(state=DeliveryState.FAILED)
+        if self.value() == "retrying":
+            return queryset.filter(state=DeliveryState.QUEUED).exclude(last_error="")
+        return queryset
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    """The outbox: what was sent, what waits for another attempt and why."""
+
+    list_display = ("created_at", "subject", "addressee", "channel", "state", "attempts",
+                    "next_attempt_at", "error")
+    list_filter = (UnsentFilter, "state", "channel")
+    search_fields = ("subject", "to_email", "recipient__username", "key", "last_error")
+    date_hierarchy = "created_at"
+    list_select_related = ("recipient",)
+    actions = ("retry_now",)
+    readonly_fields = ("key", "recipient", "to_email", "language", "subject", "body", "url",
+                       "channel", "state", "attempts", "next_attempt_at", "last_error",
+                       "created_at", "sent_at", "read_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("to"))
+    def addressee(self, obj: Message) -> str:
+        return obj.to_email or (str(obj.recipient) if obj.recipient else "")
+
+    @admin.display(description=_("last error"))
+    def error(self, obj: Message) -> str:
+        return Truncator(obj.last_error).chars(80)
+
+    @admin.action(description=_("Retry now"))
+    def retry_now(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        count = messages_retry(ids=queryset.values_list("pk", flat=True))
+        self.message_user(
+            request,
+            ngettext("%(n)d message will be sent again now.",
+                     "%(n)d messages will be sent again now.", count) % {"n": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ("worker_id", "hostname", "pid", "started_at", "seen_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -121,12 +121,24 @@ class CompanyClosure(models.Model):
         return f"{self.date} {self.reason}"
 
 
+class DeliveryState(models.TextChoices):
+    IN_APP = "in_app", _("in the app only")
+    QUEUED = "queued", _("queued")
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed permanently")
+
+
 class Message(models.Model):
     """Outbox and in-app notification (通知): one message to one user or e-mail address.
 
     `key` makes sending idempotent: a sweep that runs twice tries to create the same key and
-    nothing is sent twice.
+    nothing is sent twice. A message to deliver is written as QUEUED in the caller's
+    transaction; the task worker sends it through its channel (`common.channels`), retrying
+    with back-off (`attempts`, `next_attempt_at`, `last_error`) until SENT or FAILED.
     """
+
+    State = DeliveryState
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     recipient = models.ForeignKey(
@@ -145,11 +157,19 @@ class Message(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, default="email")
+    state = models.CharField(
+        _("delivery"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.IN_APP
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ("-created_at",)
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="message_due")]
 
     def __str__(self) -> str:
         return self.subject
@@ -190,3 +210,23 @@ class Attachment(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RecordProtectedError("Attachments are evidence of quality records: never deleted.")
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker says it is alive: `manyi worker` writes its id, host, process id and the
+    time every few seconds. A RUNNING task whose worker has no fresh heartbeat (or whose
+    process is gone) was interrupted and is failed or retried (`common.workers`)."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, primary_key=True)
+    hostname = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    seen_at = models.DateTimeField(_("last seen at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+        ordering = ("-seen_at",)
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"
