@@ -1,5 +1,10 @@
-from django.contrib import admin
+from typing import Any
+
+from axes.utils import reset as axes_reset
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import ApiToken, Department, Role, User
 
@@ -25,6 +30,19 @@ class UserAdmin(BaseUserAdmin):
         ("Manyi", {"fields": ("department", "roles", "phone", "language")}),
     )
     filter_horizontal = ("roles", "groups", "user_permissions")
+    actions = ("unlock_login",)
+
+    @admin.action(description=gettext_lazy("Unlock log-in (forget failed log-ins)"))
+    def unlock_login(self, request: Any, queryset: Any) -> None:
+        """The user names' failed log-ins are forgotten (AccessAttempt rows deleted); an
+        address locked out is unlocked under Axes → access attempts, or `manyi axes_reset_ip`."""
+        count = sum(axes_reset(username=user.get_username()) for user in queryset)
+        self.message_user(
+            request,
+            _("Log-in unlocked for %(users)d users (%(attempts)d failed log-in records removed).")
+            % {"users": queryset.count(), "attempts": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(ApiToken)

@@ -10,6 +10,7 @@ MANYI_VAR_DIR (where the SQLite file, uploads and mail files live).
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "manyi.common",
     "manyi.accounts",
     "manyi.audit",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # last: turns a locked-out log-in into the login page with the reason (HTTP 429)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "manyi.config.urls"
@@ -143,6 +147,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# Log-in lockout (django-axes, docs/decisions/0010-login-lockout.md): a user name is locked after
+# 5 failed log-ins, an address after 20 (MANYI_LOGIN_ADDRESS_FAILURE_LIMIT), for 15 minutes after
+# the last failure, on the login page and the admin alike. Unlock: admin (users → "unlock log-in",
+# or access attempts) or `manyi axes_reset_username <name>` / `manyi axes_reset_ip <address>`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "manyi.accounts.lockout.LoginLockoutHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+MANYI_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("MANYI_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+# Failures during a lockout do not extend it; a success does not wipe the address's failures
+# (else one valid account would reset the count of guesses against another).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "manyi.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Bad API bearer tokens from one address: after 20 failures within 5 minutes every bearer
+# request from that address gets 429 until the window ends (manyi.accounts.services).
+MANYI_API_TOKEN_FAILURE_LIMIT = int(os.environ.get("MANYI_API_TOKEN_FAILURE_LIMIT", "20"))
+MANYI_API_TOKEN_FAILURE_WINDOW = int(os.environ.get("MANYI_API_TOKEN_FAILURE_WINDOW", "300"))
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 

@@ -11,6 +11,11 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="manyi-test-media-"))
 WHITENOISE_AUTOREFRESH = True
+# The log-in lockout stays on; only client.login() (no request) skips its check.
+AUTHENTICATION_BACKENDS = [
+    "manyi.accounts.backends.RequestOptionalLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A real file (not shared-cache memory) so concurrent-save tests see SQLite's real locking
