@@ -47,5 +47,8 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked")
+    list_display = (
+        "user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"
+    )
+    list_filter = ("revoked_at", "expires_at")
     readonly_fields = ("digest", "prefix", "created_at", "last_used_at")

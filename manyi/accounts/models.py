@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -109,8 +110,26 @@ class User(AbstractUser):
         return full or self.username
 
 
+class ApiTokenState(models.TextChoices):
+    ACTIVE = "active", pgettext_lazy("API token", "active")
+    REVOKED = "revoked", pgettext_lazy("API token", "revoked")
+    EXPIRED = "expired", pgettext_lazy("API token", "expired")
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        """Tokens that authenticate now: not revoked, not expired, of an active user."""
+        now = timezone.now()
+        return self.filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now),
+            revoked_at__isnull=True,
+            user__is_active=True,
+        )
+
+
 class ApiToken(models.Model):
-    """API token: only its SHA-256 digest is stored; the key is shown once at creation."""
+    """API token: only its SHA-256 digest is stored; the key is shown once at creation.
+    A token authenticates until it is revoked (revoked_at) or expires (expires_at)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100, default="api")
@@ -118,11 +137,34 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
-    revoked = models.BooleanField(_("revoked"), default=False)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        ordering = ("-created_at", "-pk")
 
     def __str__(self) -> str:
         return f"{self.user} {self.prefix}…"
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @revoked.setter
+    def revoked(self, value: bool) -> None:
+        if not value:
+            self.revoked_at = None
+        elif self.revoked_at is None:
+            self.revoked_at = timezone.now()
+
+    @property
+    def state(self) -> ApiTokenState:
+        if self.revoked_at is not None:
+            return ApiTokenState.REVOKED
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return ApiTokenState.EXPIRED
+        return ApiTokenState.ACTIVE

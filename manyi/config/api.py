@@ -7,9 +7,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from manyi.accounts.services import api_token_user
+from manyi.accounts.services import ApiTokenThrottled, api_token_authenticate
 from manyi.common.services import StaleRecordError
 
 
@@ -17,7 +18,11 @@ class TokenAuth(HttpBearer):
     """`Authorization: Bearer <token>`; tokens are created on the profile page."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_user(token)
+        # Bad keys are counted per address; too many → 429 for a while (accounts.services).
+        try:
+            user = api_token_authenticate(token, address=request.META.get("REMOTE_ADDR", ""))
+        except ApiTokenThrottled as exc:
+            raise HttpError(429, exc.message) from exc
         if user is not None:
             request.user = user
         return user
