@@ -8,6 +8,7 @@ generated from ROLE_GRANTS (`manyi permissions_table`) and a test keeps the two 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -156,37 +157,96 @@ def own_department_ids(user: Any) -> set[int]:
     return ids
 
 
-def customer_q(user: Any, action: str, prefix: str = "", model: Any = None) -> Q | None:
-    """A filter for the records `user` may `action`; None means all, Q(pk__in=[]) none.
+@dataclass(frozen=True)
+class RecordScope:
+    """The records one user may see for one action: all, those of some departments, or none.
 
-    By default a record is in scope through its customer (branch office, business unit or
-    region among the user's departments). A model may widen that with a classmethod
-    `scope_q(department_ids) -> Q` (e.g. complaints assigned to the user's department)."""
-    scope = scope_for(user, action)
-    if scope == Scope.ALL:
-        return None
-    if scope == Scope.NONE:
-        return Q(pk__in=[])
-    ids = own_department_ids(user)
-    if model is not None and hasattr(model, "scope_q"):
-        q: Q = model.scope_q(ids)
-        return q
-    return (
-        Q(**{f"{prefix}branch_office_id__in": ids})
-        | Q(**{f"{prefix}business_unit_id__in": ids})
-        | Q(**{f"{prefix}region_id__in": ids})
-    )
+    This is the one way a read is scoped. Every selector that lists or aggregates (tracking,
+    totals, rollups, KPIs, summaries, charts) takes a RecordScope, or the user it is made
+    from, and applies it to its rows *before* counting: `scope.filter(qs)`. A figure that
+    cannot be computed over part of the records (a control chart of the whole company, a
+    target value, a precomputed cube without the coordinates of the scope) calls
+    `scope.require_all()` instead, which refuses everyone who does not see every record —
+    so pages and API answer the same (403), whatever the role table grants later."""
+
+    action: str
+    level: Scope
+    department_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_all(self) -> bool:
+        return self.level == Scope.ALL
+
+    def q(self, prefix: str = "", model: Any = None) -> Q | None:
+        """A filter for the records in scope; None means all, Q(pk__in=[]) none.
+
+        By default a record is in scope through its customer (branch office, business unit or
+        region among the departments). A model may widen that with a classmethod
+        `scope_q(department_ids) -> Q` (e.g. complaints assigned to the user's department)."""
+        if self.level == Scope.ALL:
+            return None
+        if self.level == Scope.NONE:
+            return Q(pk__in=[])
+        ids = set(self.department_ids)
+        if model is not None and hasattr(model, "scope_q"):
+            q: Q = model.scope_q(ids)
+            return q
+        return (
+            Q(**{f"{prefix}branch_office_id__in": ids})
+            | Q(**{f"{prefix}business_unit_id__in": ids})
+            | Q(**{f"{prefix}region_id__in": ids})
+        )
+
+    def filter(self, qs: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
+        """`qs` reduced to the records in scope (`prefix` = the path to the customer, for a
+        model without its own `scope_q`)."""
+        q = self.q(prefix, model=qs.model if not prefix else None)
+        if q is None:
+            return qs
+        if prefix == "" and qs.model._meta.model_name != "customer" and not hasattr(
+            qs.model, "scope_q"
+        ):
+            raise ValueError("give the prefix to the customer relation")
+        return qs.filter(q)
+
+    def require_all(self) -> None:
+        """Refuse (PermissionDenied → 403) unless the scope is every record."""
+        if self.level == Scope.NONE:
+            raise PermissionDenied(_("You are not allowed to do this."))
+        if self.level != Scope.ALL:
+            raise PermissionDenied(
+                _("These figures cover every customer; only users who may see all records "
+                  "can open them.")
+            )
+
+
+ALL_RECORDS = RecordScope("*", Scope.ALL)
+"""The system's scope (CLI, scheduler, reports to management): every record."""
+
+
+def record_scope(user: Any, action: str) -> RecordScope:
+    """The RecordScope of `action` for `user` (None = the system: everything)."""
+    level = scope_for(user, action)
+    if level != Scope.OWN:
+        return RecordScope(action, level)
+    return RecordScope(action, level, frozenset(own_department_ids(user)))
+
+
+def require_all(user: Any, action: str) -> RecordScope:
+    """For a figure over every record: refuse unless `user` sees all records for `action`."""
+    scope = record_scope(user, action)
+    scope.require_all()
+    return scope
+
+
+def customer_q(user: Any, action: str, prefix: str = "", model: Any = None) -> Q | None:
+    """A filter for the records `user` may `action`; None means all, Q(pk__in=[]) none
+    (see RecordScope.q)."""
+    return record_scope(user, action).q(prefix, model)
 
 
 def scope_queryset(qs: QuerySet[Any], user: Any, action: str, prefix: str = "") -> QuerySet[Any]:
-    q = customer_q(user, action, prefix, model=qs.model if not prefix else None)
-    if q is None:
-        return qs
-    if prefix == "" and qs.model._meta.model_name != "customer" and not hasattr(
-        qs.model, "scope_q"
-    ):
-        raise ValueError("give the prefix to the customer relation")
-    return qs.filter(q)
+    return record_scope(user, action).filter(qs, prefix)
 
 
 def customer_of(obj: Any) -> Any:

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
-from manyi.accounts.permissions import require
+from manyi.accounts.permissions import require, require_all
 from manyi.customers.models import Customer
 
 from . import selectors, services
@@ -110,13 +110,13 @@ def _plain(value: Any) -> Any:
 
 @router.get("/campaigns", response=list[CampaignOut])
 def campaigns(request: HttpRequest) -> Any:
-    require(request.user, "analysis.view")
+    require_all(request.user, "analysis.view")
     return list(selectors.analysable_campaigns().order_by("-start_date", "-pk")[:200])
 
 
 @router.get("/campaigns/{int:pk}", response=CampaignAnalysisOut)
 def campaign(request: HttpRequest, pk: int) -> Any:
-    require(request.user, "analysis.view")
+    require_all(request.user, "analysis.view")
     c = get_object_or_404(selectors.analysable_campaigns(), pk=pk)
     a = selectors.campaign_analysis(c, with_drivers=False)
     results = {m: _plain(a.results.get(m)) for m in a.methods if m != "item-percent"}
@@ -167,7 +167,7 @@ def complaints(request: HttpRequest, q: Query[WindowIn]) -> Any:
     """The complaint analysis charts (c, u, closure p, Paretos, seasonality) with their tables."""
     from . import pages
 
-    require(request.user, "analysis.view")
+    require_all(request.user, "analysis.view")
     first, last = selectors.window(q.start, q.end)
     return _charts(pages.complaint_charts(selectors.complaint_analysis(first, last)))
 
@@ -181,7 +181,7 @@ class KpiRowOut(Schema):
 
 @router.get("/kpi", response=list[KpiRowOut])
 def kpi(request: HttpRequest, q: Query[WindowIn]) -> Any:
-    require(request.user, "analysis.view")
+    require_all(request.user, "analysis.view")
     first, last = selectors.window(q.start, q.end)
     customer = None
     if q.customer:
@@ -216,13 +216,13 @@ class ProblemOut(Schema):
 
 @router.get("/problems", response=list[ProblemOut])
 def problems(request: HttpRequest, status: str = "", source: str = "") -> Any:
-    require(request.user, "problem.view")
+    require_all(request.user, "problem.view")
     return list(selectors.problem_list(user=request.user, status=status, source=source)[:500])
 
 
 @router.get("/problems/{int:pk}", response=ProblemOut)
 def problem(request: HttpRequest, pk: int) -> Any:
-    require(request.user, "problem.view")
+    require_all(request.user, "problem.view")
     try:
         return selectors.problem_get(user=request.user, pk=pk)
     except Problem.DoesNotExist as exc:
@@ -275,7 +275,7 @@ class TargetIn(Schema):
 
 @router.get("/targets", response=list[TargetOut])
 def targets(request: HttpRequest, year: int | None = None) -> Any:
-    require(request.user, "analysis.view")
+    require_all(request.user, "analysis.view")
     return list(selectors.target_list(year=year))
 
 

@@ -21,7 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from manyi.accounts.permissions import can, require
+from manyi.accounts.permissions import can, require, require_all
 from manyi.common.pages import apply_validation_errors
 from manyi.common.services import StaleRecordError
 from manyi.customers.models import Customer
@@ -72,7 +72,7 @@ def plotly_js(request: HttpRequest, version: str) -> FileResponse:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    require(request.user, "analysis.view")
+    require_all(request.user, "analysis.view")
     campaigns = Paginator(
         selectors.analysable_campaigns().order_by("-start_date", "-pk"), 30
     ).get_page(request.GET.get("page"))
@@ -93,7 +93,7 @@ def _campaign(pk: int) -> Any:
 
 @login_required
 def campaign(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "analysis.view")
+    require_all(request.user, "analysis.view")
     c = _campaign(pk)
     a = selectors.campaign_analysis(c)
     charts = _with_xlsx(pages.campaign_charts(a),
@@ -137,7 +137,7 @@ def campaign_scoring(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def campaign_xlsx(request: HttpRequest, pk: int, chart: str) -> HttpResponse:
-    require(request.user, "analysis.view")
+    require_all(request.user, "analysis.view")
     c = _campaign(pk)
     a = selectors.campaign_analysis(c, with_drivers=chart == "quadrant")
     return _xlsx(pages.campaign_charts(a), chart, f"{c.number}")
@@ -162,7 +162,7 @@ def _complaint_page(request: HttpRequest) -> tuple[Any, list[Chart]]:
 
 @login_required
 def complaints(request: HttpRequest) -> HttpResponse:
-    require(request.user, "analysis.view")
+    require_all(request.user, "analysis.view")
     c, charts = _complaint_page(request)
     query = urlencode({"start": c.first.label, "end": c.last.label})
     _with_xlsx(charts, lambda cid: reverse("analysis:complaints_xlsx", args=[cid]), query)
@@ -172,7 +172,7 @@ def complaints(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def complaints_xlsx(request: HttpRequest, chart: str) -> HttpResponse:
-    require(request.user, "analysis.view")
+    require_all(request.user, "analysis.view")
     c, charts = _complaint_page(request)
     return _xlsx(charts, chart, f"complaints-{c.first}-{c.last}")
 
@@ -189,7 +189,7 @@ def _kpi_page(request: HttpRequest) -> tuple[Any, list[Chart]]:
 
 @login_required
 def kpi(request: HttpRequest) -> HttpResponse:
-    require(request.user, "analysis.view")
+    require_all(request.user, "analysis.view")
     k, charts = _kpi_page(request)
     params = {"start": k.first.label, "end": k.last.label}
     if k.customer is not None:
@@ -203,7 +203,7 @@ def kpi(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def kpi_xlsx(request: HttpRequest, chart: str) -> HttpResponse:
-    require(request.user, "analysis.view")
+    require_all(request.user, "analysis.view")
     k, charts = _kpi_page(request)
     return _xlsx(charts, chart, f"kpi-{k.first}-{k.last}")
 
@@ -213,7 +213,7 @@ def kpi_xlsx(request: HttpRequest, chart: str) -> HttpResponse:
 
 @login_required
 def problems(request: HttpRequest) -> HttpResponse:
-    require(request.user, "problem.view")
+    require_all(request.user, "problem.view")
     status = request.GET.get("status", ProblemStatus.OPEN)
     source = request.GET.get("source", "")
     qs = selectors.problem_list(user=request.user, status=status, source=source)
@@ -242,7 +242,7 @@ def _problem_or_404(request: HttpRequest, pk: int) -> Problem:
 
 @login_required
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "problem.view")
+    require_all(request.user, "problem.view")
     problem = _problem_or_404(request, pk)
     chart = evidence_chart("evidence", problem.title, problem.evidence)
     form = None
@@ -293,7 +293,7 @@ def problem_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def targets(request: HttpRequest) -> HttpResponse:
-    require(request.user, "analysis.view")
+    require_all(request.user, "analysis.view")
     can_propose = can(request.user, "analysis.target")
     form = None
     suggestion: tuple[Any, str] | None = None

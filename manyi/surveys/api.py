@@ -5,15 +5,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from manyi.accounts.permissions import require
+from manyi.accounts.permissions import record_scope, require
 
 from . import selectors, services, transfer
-from .models import Answer, Campaign, ItemRollup, Response, SurveyTemplate
+from .models import Answer, Campaign, Response, SurveyTemplate
 
 router = Router(tags=["surveys"])
 
@@ -149,10 +148,12 @@ def campaign_list(request: HttpRequest, status: str = "", year: int | None = Non
 @router.get("/campaigns/{int:pk}", response=CampaignDetailOut)
 def campaign_detail(request: HttpRequest, pk: int, by: str = "business_unit") -> Any:
     campaign = _campaign(request, pk)
-    if by not in ("business_unit", "office", "class", "respondent", "delegated"):
+    if by not in selectors.TRACKING_BY:
         by = "business_unit"
-    campaign.totals = selectors.totals(campaign)  # type: ignore[attr-defined]
-    campaign.tracking = selectors.tracking(campaign, by)  # type: ignore[attr-defined]
+    scope = record_scope(request.user, "survey.view")
+    campaign.totals = selectors.totals(campaign, scope=scope)  # type: ignore[attr-defined]
+    campaign.tracking = selectors.tracking(  # type: ignore[attr-defined]
+        campaign, by, scope=scope)
     return campaign
 
 
@@ -167,11 +168,11 @@ def response_list(request: HttpRequest, pk: int) -> Any:
 @router.get("/campaigns/{int:pk}/rollup", response=list[CellOut])
 def item_rollup(request: HttpRequest, pk: int, source: str = "customer",
                 competitor: bool = False) -> Any:
-    """Answer counts per item and value (value -1 = unable to comment), from the rollup."""
+    """Answer counts per item and value (value -1 = unable to comment) of the responses the
+    user may see."""
     campaign = _campaign(request, pk)
-    rows = (ItemRollup.objects.filter(campaign=campaign, source=source, competitor=competitor)
-            .values("item__key", "value").annotate(n=Sum("count")).order_by("item__key", "value"))
-    return [{"item": r["item__key"], "value": r["value"], "count": r["n"]} for r in rows if r["n"]]
+    return selectors.item_rollup(campaign, scope=record_scope(request.user, "survey.view"),
+                                 source=source, competitor=competitor)
 
 
 class _ResponsesWithAnswers:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db import connection, models, transaction
+from django.db.models import QuerySet
 
 from .constants import NA_VALUE
 from .models import (
@@ -280,20 +281,38 @@ def rollups_write(campaign: Campaign, result: Mapping[str, Any]) -> None:
         bump(CampaignTally, CampaignTally.KEY, CampaignTally.SUMS, result["tallies"])
 
 
+def rollups_of(
+    campaign: Campaign,
+    *,
+    responses: QuerySet[Response] | None = None,
+    invitations: QuerySet[Invitation] | None = None,
+    with_answers: bool = True,
+) -> dict[str, Any]:
+    """The rollups of `campaign` computed from its rows: all of them, or only `responses` /
+    `invitations` (e.g. those in one user's scope — the cells the stored cubes would hold if
+    the campaign had only these records). with_answers=False skips the answers (the tally
+    needs only the responses' proxy and competitor flags)."""
+    items = {i.pk: i for i in TemplateItem.objects.filter(template_id=campaign.template_id)}
+    base = Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED)
+    if responses is not None:
+        base = base.filter(pk__in=responses.values("pk"))
+    rows = list(base.order_by("id"))
+    answers_by: dict[int, list[Answer]] = defaultdict(list)
+    if with_answers:
+        for a in Answer.objects.filter(response__in=base).order_by("id"):
+            answers_by[a.response_id].append(a)
+    invs = Invitation.objects.filter(campaign=campaign)
+    if invitations is not None:
+        invs = invs.filter(pk__in=invitations.values("pk"))
+    return aggregate(((r, answers_by[r.pk]) for r in rows), invs, items)
+
+
 def rollups_recompute(campaign: Campaign, *, write: bool = True) -> dict[str, Any]:
     """Rebuild the three rollups of a campaign from the answers and invitations.
 
     With write=False only return the expected cells (the consistency tests compare them
     with `rollups_current`)."""
-    items = {i.pk: i for i in TemplateItem.objects.filter(template_id=campaign.template_id)}
-    responses = list(Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED)
-                     .order_by("id"))
-    answers_by: dict[int, list[Answer]] = defaultdict(list)
-    for a in Answer.objects.filter(response__campaign=campaign,
-                                   response__status=ResponseStatus.SUBMITTED).order_by("id"):
-        answers_by[a.response_id].append(a)
-    result = aggregate(((r, answers_by[r.pk]) for r in responses),
-                       Invitation.objects.filter(campaign=campaign), items)
+    result = rollups_of(campaign)
     if write:
         rollups_write(campaign, result)
     return result

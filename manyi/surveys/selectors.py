@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from manyi.accounts.models import Department
-from manyi.accounts.permissions import Scope, scope_for, scope_queryset
+from manyi.accounts.permissions import RecordScope, Scope, scope_for, scope_queryset
 
+from . import rollups, rules
 from .models import (
     Campaign,
     CampaignStatus,
     CampaignTally,
     FollowUpTask,
     Invitation,
+    ItemRollup,
     Response,
     SurveyTemplate,
+    TargetApproval,
     TaskStatus,
+    TemplateItem,
 )
 
 
@@ -86,41 +91,136 @@ def tasks(*, user: Any, mine: bool = True, status: str = TaskStatus.OPEN
     return qs.order_by("due_at", "id")
 
 
-def tracking(campaign: Campaign, by: str = "business_unit") -> list[dict[str, Any]]:
-    """Sent / opened / partial / completed / return rate per BU, office or class — from the
-    tally rollup, never from the answers."""
-    field = {"business_unit": "business_unit_id", "office": "branch_office_id",
-             "class": "customer_class", "respondent": "decision_class",
-             "delegated": "delegated"}[by]
-    rows = (
-        CampaignTally.objects.filter(campaign=campaign).values(field)
-        .annotate(**{n: Sum(n) for n in CampaignTally.SUMS}).order_by(field)
-    )
+TRACKING_BY = {"business_unit": "business_unit_id", "office": "branch_office_id",
+               "class": "customer_class", "respondent": "decision_class",
+               "delegated": "delegated"}
+
+
+def tally_cells(campaigns: Iterable[Campaign], scope: RecordScope) -> list[dict[str, Any]]:
+    """The tracking counters (CampaignTally cells: campaign × BU × office × customer class ×
+    respondent class × delegated, with the sums) of the respondents in `scope`. A user who sees
+    everything reads the stored tally; anyone else gets the same cells counted from the
+    respondents in their scope (the tally has no coordinate for a region or a delegated
+    office, so it cannot be filtered)."""
+    campaigns = list(campaigns)
+    if scope.is_all:
+        return list(CampaignTally.objects.filter(campaign__in=campaigns)
+                    .values(*CampaignTally.KEY, *CampaignTally.SUMS))
+    cells: list[dict[str, Any]] = []
+    for campaign in campaigns:
+        invs = scope.filter(Invitation.objects.filter(campaign=campaign))
+        result = rollups.rollups_of(
+            campaign, invitations=invs, with_answers=False,
+            responses=Response.objects.filter(invitation__in=invs),
+        )
+        for key, sums in result["tallies"].items():
+            cells.append({**dict(zip(CampaignTally.KEY, key, strict=True)),
+                          **dict(zip(CampaignTally.SUMS, sums, strict=True))})
+    return cells
+
+
+def _rate(completed: int, invited: int) -> float | None:
+    return completed * 100 / invited if invited else None
+
+
+def tracking(campaign: Campaign, by: str = "business_unit", *, scope: RecordScope
+             ) -> list[dict[str, Any]]:
+    """Sent / opened / partial / completed / return rate per BU, office or class of the
+    respondents in `scope` — from the tally, never from the answers."""
+    field = TRACKING_BY[by]
+    groups: dict[Any, dict[str, int]] = {}
+    for cell in tally_cells([campaign], scope):
+        g = groups.setdefault(cell[field], dict.fromkeys(CampaignTally.SUMS, 0))
+        for n in CampaignTally.SUMS:
+            g[n] += int(cell[n] or 0)
     names: dict[Any, str] = {}
     if field.endswith("_id"):
-        names = {d.pk: str(d) for d in Department.objects.filter(pk__in=[r[field] for r in rows])}
+        names = {d.pk: str(d) for d in Department.objects.filter(pk__in=list(groups))}
     out = []
-    for r in rows:
-        invited = r["invited"] or 0
+    for key in sorted(groups):
+        r = groups[key]
         out.append({
-            "key": r[field], "label": names.get(r[field], str(r[field])),
-            "invited": invited, "sent": r["sent"], "opened": r["opened"],
-            "partial": (r["started"] or 0) - (r["completed"] or 0),
+            "key": key, "label": names.get(key, str(key)),
+            "invited": r["invited"], "sent": r["sent"], "opened": r["opened"],
+            "partial": r["started"] - r["completed"],
             "completed": r["completed"], "proxy": r["proxy"],
             "competitor_forms": r["competitor_forms"],
-            "rate": (r["completed"] or 0) * 100 / invited if invited else None,
+            "rate": _rate(r["completed"], r["invited"]),
         })
     return out
 
 
-def totals(campaign: Campaign) -> dict[str, Any]:
-    agg = CampaignTally.objects.filter(campaign=campaign).aggregate(
-        **{n: Sum(n) for n in CampaignTally.SUMS}
-    )
-    t: dict[str, Any] = {k: int(v or 0) for k, v in agg.items()}
+def _totals_of(cells: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    t: dict[str, Any] = dict.fromkeys(CampaignTally.SUMS, 0)
+    for cell in cells:
+        for n in CampaignTally.SUMS:
+            t[n] += int(cell[n] or 0)
     t["partial"] = t["started"] - t["completed"]
-    t["rate"] = t["completed"] * 100 / t["invited"] if t["invited"] else None
+    t["rate"] = _rate(t["completed"], t["invited"])
     return t
+
+
+def totals(campaign: Campaign, *, scope: RecordScope) -> dict[str, Any]:
+    """The campaign's tracking totals over the respondents in `scope`."""
+    return _totals_of(tally_cells([campaign], scope))
+
+
+def totals_many(campaigns: Iterable[Campaign], *, scope: RecordScope
+                ) -> dict[int, dict[str, Any]]:
+    """totals() of several campaigns (the list page) in one read of the tally."""
+    campaigns = list(campaigns)
+    by_campaign: dict[int, list[dict[str, Any]]] = {c.pk: [] for c in campaigns}
+    for cell in tally_cells(campaigns, scope):
+        by_campaign[cell["campaign_id"]].append(cell)
+    return {pk: _totals_of(cells) for pk, cells in by_campaign.items()}
+
+
+def validity(campaign: Campaign, *, scope: RecordScope) -> rules.Validity:
+    """The validity rule applied to the figures in `scope` (the whole campaign for a user who
+    sees everything: what closing the campaign judges)."""
+    t = totals(campaign, scope=scope)
+    return rules.judge_validity(
+        invited=t["invited"], completed=t["completed"], competitor_forms=t["competitor_forms"],
+        min_return_rate=campaign.min_return_rate, min_forms=campaign.min_forms,
+        min_competitor_forms=campaign.min_competitor_forms,
+    )
+
+
+def item_rollup(campaign: Campaign, *, scope: RecordScope, source: str = "customer",
+                competitor: bool = False) -> list[dict[str, Any]]:
+    """Answer counts per item and value (NA_VALUE = unable to comment) of the submitted
+    responses in `scope`: from the rollup cube for a user who sees everything, else counted
+    from the answers of the responses in scope (the cube has no region coordinate)."""
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    if scope.is_all:
+        for item_id, value, n in (
+            ItemRollup.objects.filter(campaign=campaign, source=source, competitor=competitor)
+            .values_list("item_id", "value").annotate(n=Sum("count")).order_by()
+        ):
+            counts[(item_id, value)] += int(n or 0)
+    else:
+        resp = scope.filter(Response.objects.filter(campaign=campaign))
+        cube = rollups.rollups_of(campaign, responses=resp)["cube"]
+        for key, n in cube.items():
+            cell = dict(zip(ItemRollup.KEY, key, strict=True))
+            if cell["source"] == source and cell["competitor"] == competitor:
+                counts[(cell["item_id"], cell["value"])] += n
+    keys = dict(TemplateItem.objects.filter(pk__in={i for i, _v in counts})
+                .values_list("pk", "key"))
+    rows = [{"item": keys[i], "value": v, "count": n} for (i, v), n in counts.items() if n]
+    rows.sort(key=lambda r: (r["item"], r["value"]))
+    return rows
+
+
+def approvals(campaign: Campaign, *, scope: RecordScope) -> list[TargetApproval]:
+    """The target-list approvals (with each BU's revenue coverage) of the BUs in scope."""
+    return list(scope.filter(campaign.approvals.select_related("business_unit", "decided_by")))
+
+
+def target_counts(campaign: Campaign, *, scope: RecordScope) -> tuple[int, int]:
+    """(customers on the target list, respondents) in scope."""
+    targets = scope.filter(campaign.targets.all(), "customer__")
+    return targets.count(), scope.filter(campaign.invitations.all()).count()
 
 
 def calendar_events(*, user: Any, start: dt.date, end: dt.date) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from manyi.accounts.permissions import can, require
+from manyi.accounts.permissions import can, record_scope, require
 from manyi.common.pages import apply_validation_errors, form_errors
 from manyi.common.services import StaleRecordError
 from manyi.customers.models import Contact, Customer
@@ -46,7 +46,8 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.campaign_list(user=request.user, status=status,
                                  year=int(year) if year.isdigit() else None)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    rows = [(c, selectors.totals(c)) for c in page]
+    totals = selectors.totals_many(page, scope=record_scope(request.user, "survey.view"))
+    rows = [(c, totals[c.pk]) for c in page]
     return render(request, "surveys/campaign_list.html", {
         "page": page, "rows": rows, "status": status, "year": year,
         "statuses": CampaignStatus.choices,
@@ -98,21 +99,21 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     by = request.GET.get("by", "business_unit")
-    if by not in ("business_unit", "office", "class", "respondent", "delegated"):
+    if by not in selectors.TRACKING_BY:
         by = "business_unit"
-    approvals = list(campaign.approvals.select_related("business_unit", "decided_by"))
-    validity = services.campaign_validity(campaign)
+    scope = record_scope(request.user, "survey.view")
+    approvals = selectors.approvals(campaign, scope=scope)
+    targets, respondents = selectors.target_counts(campaign, scope=scope)
     return render(request, "surveys/campaign_detail.html", {
         "campaign": campaign,
         "deadlines": services.deadline_rows(campaign),
-        "totals": selectors.totals(campaign),
-        "tracking": selectors.tracking(campaign, by),
+        "totals": selectors.totals(campaign, scope=scope),
+        "tracking": selectors.tracking(campaign, by, scope=scope),
         "by": by,
         "approvals": [(a, can(request.user, "survey.approve", a)) for a in approvals],
-        "validity": validity,
-        "coverage": services.coverage_by_bu(campaign),
-        "targets": campaign.targets.count(),
-        "respondents": campaign.invitations.count(),
+        "validity": selectors.validity(campaign, scope=scope),
+        "targets": targets,
+        "respondents": respondents,
         "can_plan": can(request.user, "survey.plan"),
         "can_verify": can(request.user, "survey.verify"),
         "can_self": can(request.user, "survey.self_eval"),
@@ -290,7 +291,9 @@ def chase_report(request: HttpRequest, pk: int) -> HttpResponse:
         completed_at__isnull=True, sent_at__isnull=False
     ).order_by("business_unit__code", "customer__code")
     return render(request, "surveys/chase.html", {
-        "campaign": campaign, "rows": services.chase_report_rows(campaign),
+        "campaign": campaign,
+        "rows": services.chase_report_rows(
+            campaign, scope=record_scope(request.user, "survey.view")),
         "silent": silent[:500],
     })
 

@@ -10,11 +10,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manyi.accounts.models import Department, User
-from manyi.accounts.permissions import require
+from manyi.accounts.permissions import RecordScope, require
 from manyi.common.calendar import company_calendar, deadline_in_workdays, local_tz
 from manyi.common.notify import email_address, notify_users
 from manyi.common.services import record_create, record_update
@@ -131,19 +132,21 @@ def chases_due(*, now: dt.datetime | None = None) -> int:
     return created
 
 
-def chase_report_rows(campaign: Campaign) -> list[dict[str, Any]]:
-    """Per BU: respondents, answered, silent, open chase tasks (ECSS 6.3.3–6.3.4)."""
+def chase_report_rows(campaign: Campaign, *, scope: RecordScope | None = None
+                      ) -> list[dict[str, Any]]:
+    """Per BU: respondents, answered, silent, open chase tasks (ECSS 6.3.3–6.3.4), of the
+    respondents in `scope` (None: all, for the weekly report)."""
+    invitations: QuerySet[Any] = campaign.invitations.filter(sent_at__isnull=False)
+    open_tasks: QuerySet[Any] = campaign.tasks.filter(kind=TaskKind.CHASE,
+                                                      status=TaskStatus.OPEN)
+    if scope is not None:
+        invitations, open_tasks = scope.filter(invitations), scope.filter(open_tasks)
     invited: Counter[int] = Counter()
     done: Counter[int] = Counter()
-    for bu, completed in campaign.invitations.filter(sent_at__isnull=False).values_list(
-        "business_unit_id", "completed_at"
-    ):
+    for bu, completed in invitations.values_list("business_unit_id", "completed_at"):
         invited[bu] += 1
         done[bu] += 1 if completed else 0
-    tasks = Counter(
-        campaign.tasks.filter(kind=TaskKind.CHASE, status=TaskStatus.OPEN)
-        .values_list("invitation__business_unit_id", flat=True)
-    )
+    tasks = Counter(open_tasks.values_list("invitation__business_unit_id", flat=True))
     units = Department.objects.in_bulk(list(invited))
     return [
         {"business_unit": units[bu], "invited": invited[bu], "answered": done[bu],

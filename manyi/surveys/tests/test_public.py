@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from manyi.accounts.permissions import ALL_RECORDS
 from manyi.surveys import selectors, services
 from manyi.surveys.models import (
     Answer,
@@ -46,7 +47,7 @@ def test_open_answer_in_sections_and_submit_once(
     assert page.status_code == 200 and "noindex" in page["X-Robots-Tag"]
     html = page.content.decode()
     assert "市场人员素质" in html and 'value="na"' in html
-    assert selectors.totals(inv.campaign)["opened"] == 1
+    assert selectors.totals(inv.campaign, scope=ALL_RECORDS)["opened"] == 1
     assert client.get(_url(token) + "?lang=en").content.decode().count("Unable to comment") > 0
     # section 1 (people) saved partially
     r = client.post(_url(token), {"section": "0", "action": "next", "a_P1": "5", "a_P2": "na",
@@ -54,7 +55,7 @@ def test_open_answer_in_sections_and_submit_once(
     assert r.status_code == 302 and "section=1" in r["Location"]
     resp = Response.objects.get(invitation=inv)
     assert resp.status == "partial" and resp.answers.count() == 2
-    t = selectors.totals(inv.campaign)
+    t = selectors.totals(inv.campaign, scope=ALL_RECORDS)
     assert (t["partial"], t["completed"]) == (1, 0)
     # submit the rest, with one "unable to comment"
     data = full_answers(inv.campaign.template, value=4, na=("S3",))
@@ -72,7 +73,7 @@ def test_open_answer_in_sections_and_submit_once(
         assert services.thanks_due() == 1
         assert services.thanks_due() == 0  # once
     assert [m.to for m in mail.outbox] == [[inv.email]]
-    t = selectors.totals(inv.campaign)
+    t = selectors.totals(inv.campaign, scope=ALL_RECORDS)
     assert (t["partial"], t["completed"], t["rate"] is not None) == (0, 1, True)
     # the same submission again (double click / retry) → the thank-you page, nothing new
     again = client.post(_url(token), {**data, "action": "submit", "submission_key": "k2"})
@@ -160,7 +161,7 @@ def test_concurrent_duplicate_posts_make_one_response(running_campaign) -> None:
     response = Response.objects.get(invitation=inv)
     assert Answer.objects.filter(response=response).count() == \
         sum(1 for k in data if k.startswith("a_"))
-    assert selectors.totals(campaign)["completed"] == 1
+    assert selectors.totals(campaign, scope=ALL_RECORDS)["completed"] == 1
     from manyi.surveys.rollups import rollups_current, rollups_recompute
 
     assert rollups_current(campaign) == rollups_recompute(campaign, write=False)
@@ -180,7 +181,7 @@ def test_competitor_block_needs_the_competitors_name(client, direct_invitation,
     response = Response.objects.get(invitation=inv)
     assert response.competitor_name == "某竞争对手"
     assert response.answers.filter(competitor=True).count() == 2
-    assert selectors.totals(inv.campaign)["competitor_forms"] == 1
+    assert selectors.totals(inv.campaign, scope=ALL_RECORDS)["competitor_forms"] == 1
     assert ItemRollup.objects.filter(campaign=inv.campaign, competitor=True, value=2).exists()
 
 
