@@ -8,22 +8,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import (
-    FileResponse,
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    HttpResponseBase,
-    StreamingHttpResponse,
-)
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from manyi.accounts.permissions import can, require
+from manyi.common.spreadsheets import csv_response, spreadsheet_export, xlsx_response
 
 from .forms import ImportUploadForm
 from .models import ImportJob, ImportJobStatus, TransferKind
@@ -31,10 +24,6 @@ from .tasks import import_job_run
 from .transfer import FORMATS, export_csv_chunks, export_file
 
 FILE_NAMES = {"customers": "顾客", "contacts": "联系人", "orders": "订单"}
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 MAX_ERRORS_SHOWN = 500
 
 
@@ -46,6 +35,7 @@ def _kind_or_404(kind: str) -> str:
 
 @login_required
 @require_GET
+@spreadsheet_export
 def export_download(request: HttpRequest, kind: str) -> HttpResponseBase:
     """The list page's records (its filters, the user's scope) as .xlsx or .csv."""
     _kind_or_404(kind)
@@ -58,20 +48,15 @@ def export_download(request: HttpRequest, kind: str) -> HttpResponseBase:
     base = kind if english else FILE_NAMES[kind]
     filename = f"{base}-{timezone.localdate():%Y%m%d}.{fmt}"
     if fmt == "csv":
-        response = StreamingHttpResponse(
-            export_csv_chunks(kind, user=request.user, params=request.GET, lang=lang),
-            content_type=CONTENT_TYPES["csv"],
+        return csv_response(
+            export_csv_chunks(kind, user=request.user, params=request.GET, lang=lang), filename
         )
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
     # openpyxl needs the whole workbook before the zip can be closed: build it in a
     # temporary file (deleted when the response is closed), then stream that.
     spool = tempfile.TemporaryFile()  # closed (and deleted) by FileResponse
     export_file(kind, spool, fmt="xlsx", user=request.user, params=request.GET, lang=lang)
     spool.seek(0)
-    return FileResponse(
-        spool, as_attachment=True, filename=filename, content_type=CONTENT_TYPES["xlsx"]
-    )
+    return xlsx_response(spool, filename)
 
 
 @login_required

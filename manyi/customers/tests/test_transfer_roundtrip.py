@@ -251,3 +251,30 @@ def test_progress_is_reported(make_customer: Any, tmp_path: Path) -> None:
     assert calls[-1] == (2500, 2500)
     assert [d for d, _t in calls] == sorted(d for d, _t in calls)
     assert len(calls) >= 3
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_formula_text_round_trips_unchanged_and_stays_text(
+    archive: Any, tmp_path: Path, fmt: str
+) -> None:
+    """Hostile text (fullwidth formula starts, text that itself starts with an apostrophe)
+    is guarded in the file and imported back exactly."""
+    Customer.objects.filter(pk=archive["c2"].pk).update(
+        name="＠SUM(1)", notes="'=1+1", competitors="－A1+1")
+    first, second = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
+    export_file("customers", first, fmt=fmt, user=None)
+    if fmt == "csv":
+        text = first.read_text(encoding="utf-8-sig")
+        assert "'＠SUM(1)" in text and "''=1+1" in text and "'－A1+1" in text
+    else:
+        sheet = load_workbook(first).worksheets[0]
+        guarded = {c.value for row in sheet.iter_rows() for c in row if c.quotePrefix}
+        assert guarded == {"=1+1", "＠SUM(1)", "－A1+1"}
+
+    report = import_file("customers", first, actor=None)
+
+    assert report.errors == [] and report.unchanged == 3
+    c2 = Customer.objects.get(pk=archive["c2"].pk)
+    assert (c2.name, c2.notes, c2.competitors) == ("＠SUM(1)", "'=1+1", "－A1+1")
+    export_file("customers", second, fmt=fmt, user=None)
+    assert same_file(first, second)

@@ -42,9 +42,6 @@ KEEP: Any = _Keep()
 TRUE_WORDS = frozenset({"是", "1", "true", "yes", "y"})
 FALSE_WORDS = frozenset({"否", "0", "false", "no", "n"})
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# Cells a spreadsheet would run as a formula get a leading apostrophe in CSV files.
-_RISKY = frozenset("=@\t\r+-")
-_FORMULA_START = re.compile(r"^[=@\t\r]|^[+-](?![\d\s().-]*$)")
 
 Cell = str | int | Decimal | dt.date | None
 Parser = Callable[[object, "Lookups"], Any]
@@ -71,19 +68,12 @@ class Column:
         return self.key if lang == "en" else self.label
 
 
-def needs_formula_guard(text: str) -> bool:
-    return text[:1] in _RISKY and bool(_FORMULA_START.match(text))
-
-
 def text_of(raw: object) -> str:
     """A cell as text: strings stripped, whole floats without '.0', dates in ISO."""
     if raw is None:
         return ""
     if isinstance(raw, str):
-        text = raw.strip()
-        if text.startswith("'") and needs_formula_guard(text[1:]):
-            text = text[1:]
-        return text
+        return raw.strip()
     if isinstance(raw, bool):
         return "1" if raw else "0"
     if isinstance(raw, float) and raw.is_integer():

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
-from .columns import Cell, CellError, Column, needs_formula_guard
+from manyi.common import spreadsheets
+
+from .columns import Cell, CellError, Column
 
 FORMATS = ("xlsx", "csv")
 Source = str | Path | IO[bytes]
@@ -56,7 +57,9 @@ def _read_csv(data: bytes) -> Table:
     estimate = max(text.count("\n") - 1, 0)
 
     def rows() -> Iterator[tuple[int, Sequence[object]]]:
-        yield from enumerate(reader, start=2)
+        # The apostrophe the export put before text that would start a formula comes off.
+        for number, row in enumerate(reader, start=2):
+            yield number, [spreadsheets.csv_unguard(field) for field in row]
 
     return Table([h.strip() for h in header], rows(), estimate)
 
@@ -84,42 +87,9 @@ def _read_xlsx(source: Source) -> Table:
     return Table(header, rows(), estimate)
 
 
-def csv_text(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str) and needs_formula_guard(value):
-        return "'" + value
-    return str(value)
-
-
-class _Line:
-    """A file-like sink that hands back what csv.writer wrote for one row."""
-
-    def __init__(self) -> None:
-        self.value = ""
-
-    def write(self, text: str) -> int:
-        self.value = text
-        return len(text)
-
-
 def csv_chunks(header: list[str], rows: Iterable[list[Cell]]) -> Iterator[bytes]:
     """The CSV file as UTF-8 (with BOM, so Excel shows the Chinese) in chunks, for streaming."""
-    line = _Line()
-    writer = csv.writer(line)
-    writer.writerow(header)
-    buffer = ["\ufeff" + line.value]
-    for row in rows:
-        writer.writerow([csv_text(v) for v in row])
-        buffer.append(line.value)
-        if len(buffer) >= 1000:
-            yield "".join(buffer).encode("utf-8")
-            buffer = []
-    yield "".join(buffer).encode("utf-8")
+    return spreadsheets.csv_chunks(itertools.chain([header], rows))
 
 
 NUMBER_FORMATS = {"money": "0.00", "date": "yyyy-mm-dd"}
@@ -133,28 +103,12 @@ def write_xlsx(
     title: str,
 ) -> None:
     """openpyxl write-only mode: rows go to disk as they come, memory stays flat."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    book = spreadsheets.new_workbook(write_only=True)
+    sheet = book.sheet(title)
     sheet.append(header)
-    kinds = [col.cell for col in columns]
-
+    formats = [NUMBER_FORMATS.get(col.cell) for col in columns]
     for row in rows:
-        out: list[Any] = []
-        for kind, value in zip(kinds, row, strict=True):
-            if value is None or value == "":
-                out.append(None)
-            elif kind in NUMBER_FORMATS:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = NUMBER_FORMATS[kind]
-                out.append(cell)
-            elif isinstance(value, str) and value.startswith("="):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"  # text, never a formula
-                out.append(cell)
-            else:
-                out.append(value)
-        sheet.append(out)
-    workbook.save(target)
+        if len(row) != len(formats):
+            raise ValueError("a row does not match the columns")
+        sheet.append([None if value == "" else value for value in row], formats)
+    book.save(target)
