@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from manyi.accounts.permissions import can, require, require_all
 from manyi.common.pages import apply_validation_errors
 from manyi.common.services import StaleRecordError
+from manyi.common.spreadsheets import spreadsheet_export, xlsx_response
 from manyi.customers.models import Customer
 
 from . import constants as K
@@ -34,7 +35,6 @@ from .models import AnalysisTarget, Method, Problem, ProblemStatus
 from .xlsx import table_workbook
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def plotly_url() -> str:
@@ -51,12 +51,11 @@ def _with_xlsx(charts: list[Chart], url_of: Callable[[str], str], query: str = "
     return charts
 
 
-def _xlsx(charts: list[Chart], chart_id: str, filename: str) -> HttpResponse:
+def _xlsx(charts: list[Chart], chart_id: str) -> bytes:
+    """The table of one chart as an .xlsx workbook (404 for an unknown chart)."""
     for chart in charts:
         if chart.id == chart_id:
-            response = HttpResponse(table_workbook(chart), content_type=XLSX)
-            response["Content-Disposition"] = f'attachment; filename="{filename}-{chart_id}.xlsx"'
-            return response
+            return table_workbook(chart)
     raise Http404
 
 
@@ -136,11 +135,12 @@ def campaign_scoring(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@spreadsheet_export
 def campaign_xlsx(request: HttpRequest, pk: int, chart: str) -> HttpResponse:
     require_all(request.user, "analysis.view")
     c = _campaign(pk)
     a = selectors.campaign_analysis(c, with_drivers=chart == "quadrant")
-    return _xlsx(pages.campaign_charts(a), chart, f"{c.number}")
+    return xlsx_response(_xlsx(pages.campaign_charts(a), chart), f"{c.number}-{chart}.xlsx")
 
 
 # --- complaints and KPIs ----------------------------------------------------------------------
@@ -171,10 +171,11 @@ def complaints(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@spreadsheet_export
 def complaints_xlsx(request: HttpRequest, chart: str) -> HttpResponse:
     require_all(request.user, "analysis.view")
     c, charts = _complaint_page(request)
-    return _xlsx(charts, chart, f"complaints-{c.first}-{c.last}")
+    return xlsx_response(_xlsx(charts, chart), f"complaints-{c.first}-{c.last}-{chart}.xlsx")
 
 
 def _kpi_page(request: HttpRequest) -> tuple[Any, list[Chart]]:
@@ -202,10 +203,11 @@ def kpi(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@spreadsheet_export
 def kpi_xlsx(request: HttpRequest, chart: str) -> HttpResponse:
     require_all(request.user, "analysis.view")
     k, charts = _kpi_page(request)
-    return _xlsx(charts, chart, f"kpi-{k.first}-{k.last}")
+    return xlsx_response(_xlsx(charts, chart), f"kpi-{k.first}-{k.last}-{chart}.xlsx")
 
 
 # --- problems -------------------------------------------------------------------------------

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import io
-import re
-
-from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from manyi.common.spreadsheets import new_workbook
 
 from .charts import Chart
 
 
 def table_workbook(chart: Chart) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = re.sub(r"[\[\]:*?/\\]", "-", chart.id)[:31] or "chart"
+    wb = new_workbook()
+    ws = wb.sheet(chart.id or "chart")
     ws.append([chart.title])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append(list(chart.table.columns))
@@ -32,6 +28,4 @@ def table_workbook(chart: Chart) -> bytes:
         ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = min(
             max(10, width + 2), 60)
     ws.freeze_panes = "A3"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return wb.to_bytes()

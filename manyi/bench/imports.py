@@ -3,12 +3,12 @@ CLI (`manyi import customers`), then the round trip (export, re-import: all unch
 
 from __future__ import annotations
 
-import csv
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
@@ -20,16 +20,18 @@ UNITS = ["BU-PWR", "BU-CTL", "BU-SVC"]
 
 
 def write_csv(path: Path, rows: int) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh)
-        out.writerow(["code", "name", "branch_office", "business_unit", "region", "level",
-                      "customer_class", "key_account", "annual_revenue", "status"])
+    from manyi.common import spreadsheets
+
+    def lines() -> Iterator[list[str]]:
+        yield ["code", "name", "branch_office", "business_unit", "region", "level",
+               "customer_class", "key_account", "annual_revenue", "status"]
         for i in range(rows):
             office = OFFICES[i % len(OFFICES)]
-            out.writerow([f"B{i:07d}", f"基准测试客户{i}有限公司", office, UNITS[i % 3],
-                          REGIONS[office], ("provincial", "city", "other")[i % 3],
-                          "ABC"[i % 3], "否" if i % 17 else "是", f"{(i % 977) * 1000}.00",
-                          "active"])
+            yield [f"B{i:07d}", f"基准测试客户{i}有限公司", office, UNITS[i % 3],
+                   REGIONS[office], ("provincial", "city", "other")[i % 3],
+                   "ABC"[i % 3], "否" if i % 17 else "是", f"{(i % 977) * 1000}.00", "active"]
+
+    spreadsheets.write_csv(path, lines())
 
 
 def run(env: dict[str, str], *args: str) -> float:

@@ -3,20 +3,19 @@ Decimal amounts (written as numbers with two decimals)."""
 
 from __future__ import annotations
 
-import io
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from manyi.common.spreadsheets import Book, new_workbook
 
 from .selectors import CostRow, CostTotals
 
 MONEY_FORMAT = "#,##0.00"
 
 
-def _sheet(wb: Workbook, title: str, key_header: str, label_header: str | None,
+def _sheet(wb: Book, title: str, key_header: str, label_header: str | None,
            rows: list[CostRow], totals: CostTotals) -> None:
-    ws = wb.create_sheet(title=title[:31])
+    ws = wb.sheet(title)
     labels = [label_header] if label_header else []
     headers: list[object] = [key_header, *labels, _("Claims"), _("Amount (CNY)")]
     ws.append(headers)
@@ -37,17 +36,12 @@ def _sheet(wb: Workbook, title: str, key_header: str, label_header: str | None,
 
 
 def quality_cost_workbook(totals: CostTotals) -> bytes:
-    wb = Workbook()
-    default = wb.active
-    if default is not None:
-        wb.remove(default)
+    wb = new_workbook()
     _sheet(wb, _("By month"), _("Month"), None, totals.by_month, totals)
     _sheet(wb, _("By customer"), _("Customer code"), _("Customer"), totals.by_customer, totals)
     _sheet(wb, _("By product"), _("Model"), _("Product"), totals.by_product, totals)
-    info = wb.create_sheet(title=_("Period")[:31])
+    info = wb.sheet(_("Period"))
     info.append([_("From"), totals.period.date_from.isoformat()])
     info.append([_("To"), totals.period.date_to.isoformat()])
     info.append([_("Category"), _("External failure – claim")])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return wb.to_bytes()

@@ -17,6 +17,7 @@ from manyi.accounts.permissions import can, require
 from manyi.common.attachments import attachments_of
 from manyi.common.pages import apply_validation_errors, form_errors, paginate, query_without_page
 from manyi.common.services import StaleRecordError
+from manyi.common.spreadsheets import spreadsheet_export, xlsx_response
 
 from . import selectors, services, workflow
 from .export import quality_cost_workbook
@@ -332,15 +333,10 @@ def quality_costs(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@spreadsheet_export
 def quality_costs_export(request: HttpRequest) -> HttpResponse:
     require(request.user, "quality_cost.view")
     period = Period.from_params(request.GET)
     totals = selectors.quality_cost_totals(user=request.user, period=period)
-    content = quality_cost_workbook(totals)
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
     name = f"quality-cost-{period.date_from:%Y%m%d}-{period.date_to:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(quality_cost_workbook(totals), name)

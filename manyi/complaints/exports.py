@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.utils import timezone, translation
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from manyi.common.calendar import local_tz
+from manyi.common.spreadsheets import new_workbook
 
 from .models import ContentCategory
 from .summary import Summary, last_proposal
@@ -108,10 +107,8 @@ def summary_xlsx(summary: Summary, lang: str = "zh") -> bytes:
 
 
 def _build(summary: Summary, lang: str) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = _pick(SHEETS["items"], lang)
+    wb = new_workbook()
+    ws = wb.sheet(_pick(SHEETS["items"], lang))
     _header(ws, [_pick(h, lang) for h in ITEM_HEADERS])
     for c in summary.complaints:
         proposal = last_proposal(c)
@@ -149,7 +146,7 @@ def _build(summary: Summary, lang: str) -> bytes:
         for cell in row:
             cell.number_format = "yyyy-mm-dd hh:mm"
 
-    ws = wb.create_sheet(_pick(SHEETS["months"], lang))
+    ws = wb.sheet(_pick(SHEETS["months"], lang))
     cats = [CATEGORY_ZH[c] if lang == "zh" else str(label) for c, label in ContentCategory.choices]
     _header(ws, [_pick(h, lang) for h in MONTH_HEADERS] + cats)
     for m in summary.months:
@@ -183,7 +180,7 @@ def _build(summary: Summary, lang: str) -> bytes:
     for cell in ws[ws.max_row]:
         cell.font = _BOLD
 
-    ws = wb.create_sheet(_pick(SHEETS["customers"], lang))
+    ws = wb.sheet(_pick(SHEETS["customers"], lang))
     month_names = [f"{i}月" if lang == "zh" else f"M{i:02d}" for i in range(1, 13)]
     _header(
         ws,
@@ -198,7 +195,7 @@ def _build(summary: Summary, lang: str) -> bytes:
     for r in summary.customers:
         ws.append([r.code, r.name, *r.months, r.count, r.recurring])
 
-    ws = wb.create_sheet(_pick(SHEETS["quarters"], lang))
+    ws = wb.sheet(_pick(SHEETS["quarters"], lang))
     _header(ws, [_pick(h, lang) for h in QUARTER_HEADERS])
     for q in summary.quarters:
         ws.append(
@@ -211,7 +208,7 @@ def _build(summary: Summary, lang: str) -> bytes:
             ]
         )
 
-    ws = wb.create_sheet(_pick(SHEETS["rules"], lang))
+    ws = wb.sheet(_pick(SHEETS["rules"], lang))
     cfg = summary.config
     period = f"{summary.year}" + (f"-{summary.month:02d}" if summary.month else "")
     lines = (
@@ -245,6 +242,4 @@ def _build(summary: Summary, lang: str) -> bytes:
         ws.append([line])
     ws.column_dimensions["A"].width = 120
 
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return wb.to_bytes()

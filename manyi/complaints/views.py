@@ -22,6 +22,7 @@ from manyi.common.calendar import calendar_warnings, local_tz
 from manyi.common.models import Message
 from manyi.common.pages import apply_validation_errors, form_errors, query_without_page
 from manyi.common.services import StaleRecordError
+from manyi.common.spreadsheets import spreadsheet_export, xlsx_response
 from manyi.customers.models import Contact, Customer
 
 from . import selectors, services, workflow
@@ -534,6 +535,7 @@ def casebook(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@spreadsheet_export
 def summary_export(request: HttpRequest) -> HttpResponse:
     require(request.user, "complaint.view")
     year, month = _summary_args(request)
@@ -541,9 +543,4 @@ def summary_export(request: HttpRequest) -> HttpResponse:
     summary = complaint_summary(selectors.complaints_visible(request.user), year=year, month=month)
     data = summary_xlsx(summary, lang)
     name = f"complaints-summary-{year}" + (f"-{month:02d}" if month else "") + ".xlsx"
-    response = HttpResponse(
-        data,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(data, name)

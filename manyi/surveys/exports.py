@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+
+from manyi.common import spreadsheets
 
 from .models import Answer, Campaign, Response, TemplateItem
 
@@ -80,20 +80,12 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 
 def to_csv(rows: Iterator[list[Any]]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    for row in rows:
-        writer.writerow(row)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return spreadsheets.csv_bytes(rows)
 
 
 def to_xlsx(rows: Iterator[list[Any]], title: str) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title[:31] or _("responses"))
+    book = spreadsheets.new_workbook(write_only=True)
+    sheet = book.sheet(title or _("responses"))
     for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        sheet.append(row)
+    return book.to_bytes()

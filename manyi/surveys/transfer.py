@@ -17,6 +17,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from manyi.common import spreadsheets
+
 from .models import ItemLevel, Scale, SurveyTemplate, TemplateItem
 
 FORMAT = "manyi-survey-template/1"
@@ -166,17 +168,13 @@ def template_document(template: SurveyTemplate) -> dict[str, Any]:
 
 
 def template_xlsx(template: SurveyTemplate) -> bytes:
-    from openpyxl import Workbook
-
     doc = template_document(template)
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "template"
+    wb = spreadsheets.new_workbook()
+    ws = wb.sheet("template")
     ws.append(["field", "value"])
     for k in META_FIELDS:
         ws.append([k, doc[k]])
-    items = wb.create_sheet("items")
+    items = wb.sheet("items")
     items.append(list(ITEM_COLUMNS))
     by_pk = {i.pk: i.key for i in template.items.all()}
     for item in template.items.order_by("position", "id"):
@@ -185,9 +183,7 @@ def template_xlsx(template: SurveyTemplate) -> bytes:
             item.text, item.text_en, item.scale, item.max_points or "", str(item.weight),
             "yes" if item.competitor else "",
         ])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return wb.to_bytes()
 
 
 def read_xlsx(content: bytes) -> dict[str, Any]:

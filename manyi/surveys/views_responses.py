@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from manyi.accounts.permissions import can, require
 from manyi.common.services import StaleRecordError
+from manyi.common.spreadsheets import csv_response, spreadsheet_export, xlsx_response
 from manyi.customers.models import Customer
 
 from . import exports, selectors, services
@@ -270,6 +271,7 @@ def answer_complaint(request: HttpRequest, pk: int, answer: int) -> HttpResponse
 
 
 @login_required
+@spreadsheet_export
 def export(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     require(request.user, "survey.export")
@@ -283,11 +285,5 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     rows = exports.wide_rows(campaign, qs) if shape == "wide" else exports.long_rows(campaign, qs)
     name = f"{campaign.number}-{shape}.{fmt}"
     if fmt == "csv":
-        out = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
-    else:
-        out = HttpResponse(
-            exports.to_xlsx(rows, campaign.number),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    out["Content-Disposition"] = f'attachment; filename="{name}"'
-    return out
+        return csv_response(exports.to_csv(rows), name)
+    return xlsx_response(exports.to_xlsx(rows, campaign.number), name)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from manyi.accounts.permissions import can, require
 from manyi.common.pages import apply_validation_errors, form_errors
 from manyi.common.services import StaleRecordError
+from manyi.common.spreadsheets import spreadsheet_export, xlsx_response
 
 from . import selectors, services, transfer
 from .forms import ItemForm, TemplateCopyForm, TemplateImportForm, TemplateMetaForm
@@ -131,6 +132,7 @@ def template_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@spreadsheet_export
 def template_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     template = _template(request, pk)
     name = f"{template.code}-v{template.version_no}"
@@ -138,10 +140,7 @@ def template_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         body = json.dumps(transfer.template_document(template), ensure_ascii=False, indent=2)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
     elif fmt == "xlsx":
-        response = HttpResponse(
-            transfer.template_xlsx(template),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        return xlsx_response(transfer.template_xlsx(template), f"{name}.xlsx")
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
