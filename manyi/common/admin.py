@@ -61,7 +61,7 @@ class MessageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.display(description=_("to"))
+    @admin.display(description=_("recipient"))
     def addressee(self, obj: Message) -> str:
         return obj.to_email or (str(obj.recipient) if obj.recipient else "")
 

@@ -103,7 +103,8 @@ class HeartbeatThread(threading.Thread):
 
     def stop(self) -> None:
         self.stopped.set()
-        self.join(timeout=5)
+        if self.is_alive():
+            self.join(timeout=5)
         try:
             WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
         except Exception:
@@ -138,6 +139,9 @@ def tasks_reap_lost(*, now: dt.datetime | None = None) -> list[str]:
     """Fail (or retry) the RUNNING tasks whose worker is gone; return their ids."""
     from django_tasks_db.models import DBTaskResult
 
+    from .scheduling import load_job_modules
+
+    load_job_modules()  # the tasks' handlers register when their modules are imported
     now = now or timezone.now()
     reaped = []
     running = DBTaskResult.objects.filter(status="RUNNING").only(

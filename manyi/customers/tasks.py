@@ -7,7 +7,10 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_tasks import task
+
+from manyi.common.workers import when_worker_lost
 
 from .models import ImportJob, ImportJobStatus
 from .transfer import import_file
@@ -32,6 +35,26 @@ def import_job_run(job_id: int) -> str:
     job = ImportJob.objects.select_related("started_by").get(pk=job_id)
     with translation.override(job.started_by.language):  # the starter reads the report
         return _run(job)
+
+
+@when_worker_lost(import_job_run)
+def import_job_worker_lost(job_id: int) -> None:
+    """The worker died mid-import: the import's transaction was rolled back, so nothing was
+    imported; tell the starter (in their language) and let them start it again."""
+    unfinished = (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)
+    job = ImportJob.objects.filter(pk=job_id, status__in=unfinished).select_related(
+        "started_by"
+    ).first()
+    if job is None:
+        return
+    with translation.override(job.started_by.language):
+        message = gettext(
+            "The background worker stopped while importing. Start the import again."
+        )
+    ImportJob.objects.filter(pk=job_id, status__in=unfinished).update(
+        status=ImportJobStatus.FAILED, finished_at=timezone.now(), message=message,
+        processed=0, created=0, updated=0, unchanged=0,
+    )
 
 
 def _run(job: ImportJob) -> str:

@@ -147,6 +147,7 @@ def test_retries_back_off_then_fail_permanently_and_the_admin_retries(
     messages_deliver_due(now=first)
     message.refresh_from_db()
     assert message.attempts == 2 and message.state == Message.State.QUEUED
+    assert message.next_attempt_at is not None
     assert message.next_attempt_at - first == dt.timedelta(minutes=2)  # 1 min, then 2 min
     messages_deliver_due(now=message.next_attempt_at)
     message.refresh_from_db()
