@@ -9,6 +9,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from manyi.common.inputs import parse_id
+
 from .workflow import OPEN_STATES, ClaimState, Liability
 
 CLAIM_SORTS = {
@@ -55,7 +57,7 @@ class ClaimFilter:
         return cls(
             q=str(params.get("q") or "").strip(),
             state=state if state in ClaimState.values or state == "open" else "",
-            customer=int(customer) if customer.isdigit() else None,
+            customer=parse_id(customer),
             liability=liability if liability in Liability.values else "",
             date_from=_iso(params.get("date_from")),
             date_to=_iso(params.get("date_to")),

@@ -1,4 +1,6 @@
-"""Language choice: Chinese unless the person chose otherwise.
+"""Language choice, and refusing text no database can store (HostileInputMiddleware, below).
+
+Language: Chinese unless the person chose otherwise.
 
 Django's LocaleMiddleware follows the browser's Accept-Language, which would show English to a
 Chinese quality manager whose browser happens to be set to English. Here the order is: the
@@ -9,10 +11,14 @@ settings.LANGUAGE_CODE (zh-hans). The browser's header is ignored.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .inputs import unstorable
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -33,3 +39,82 @@ class PreferredLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class HostileInputMiddleware:
+    """Refuse with 400 any request whose path, query string or form fields hold a NUL
+    character or a lone surrogate, or are not UTF-8 at all — text no database column can store
+    (PostgreSQL refuses NUL; every driver refuses lone surrogates), so that none of it reaches a
+    query or a save as a server error. Nothing is stripped silently: the caller is told which
+    field. API paths (/api/) get the API's JSON error body; pages get a plain-text message."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = self._bad_field(request)
+        if field is not None:
+            return self._refuse(request, field)
+        return self.get_response(request)
+
+    @staticmethod
+    def _bad_field(request: HttpRequest) -> str | None:
+        if unstorable(request.path) or _undecodable(request.META.get("PATH_INFO", "")):
+            return "path"
+        for name, value in request.COOKIES.items():
+            if unstorable(name) or unstorable(value):
+                return "cookie"
+        raw_query = request.META.get("QUERY_STRING", "")
+        if _undecodable(unquote_to_bytes(raw_query).decode("latin-1")):
+            return _undecodable_key(raw_query) or "query"
+        for key, values in request.GET.lists():
+            if unstorable(key) or any(unstorable(v) for v in values):
+                return key
+        if request.method in ("POST", "PUT", "PATCH") and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            try:
+                post = request.POST
+            except (ValueError, UnicodeDecodeError):
+                return "body"
+            for key, values in post.lists():
+                if unstorable(key) or any(unstorable(v) for v in values):
+                    return key
+            for key, files in request.FILES.lists():
+                if any(unstorable(f.name or "") for f in files):
+                    return key
+        return None
+
+    @staticmethod
+    def _refuse(request: HttpRequest, field: str) -> HttpResponse:
+        # Runs before the session and PreferredLanguageMiddleware: the language cookie or the
+        # default language.
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        translation.activate(language if language in SUPPORTED else settings.LANGUAGE_CODE)
+        message = _("%(field)s: contains a NUL character or text that is not valid UTF-8.") % {
+            "field": field
+        }
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message, "errors": {field: [message]}}, status=400)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def _undecodable(wsgi_text: str) -> bool:
+    """WSGI hands the path and query as latin-1 decoded bytes: are they not UTF-8?"""
+    try:
+        wsgi_text.encode("latin-1").decode("utf-8")
+    except UnicodeEncodeError:
+        return False  # already text (test client): checked by `unstorable`
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _undecodable_key(raw_query: str) -> str | None:
+    for pair in raw_query.split("&"):
+        key, _sep, value = pair.partition("=")
+        if _undecodable(unquote_to_bytes(value.replace("+", " ")).decode("latin-1")):
+            name = unquote_to_bytes(key).decode("utf-8", "replace")
+            return name if not unstorable(name) else None
+    return None

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from manyi.common.calendar import local_tz
+from manyi.common.inputs import parse_id
 
 SORTS = {
     "-received": ("-received_at", "-id"),
@@ -74,8 +75,7 @@ class ComplaintFilter:
             return str(params.get(name) or "").strip()
 
         def as_int(name: str) -> int | None:
-            value = text(name)
-            return int(value) if value.isdigit() else None
+            return parse_id(text(name))
 
         def as_bool(name: str) -> bool | None:
             return {"1": True, "true": True, "yes": True, "0": False, "false": False}.get(

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from manyi.common.inputs import parse_id
+
 CUSTOMER_SORTS = {
     "code": "code",
     "-code": "-code",
@@ -44,8 +46,7 @@ class CustomerFilter:
     @classmethod
     def from_params(cls, params: Any) -> CustomerFilter:
         def as_int(name: str) -> int | None:
-            value = params.get(name) or ""
-            return int(value) if str(value).isdigit() else None
+            return parse_id(params.get(name))
 
         def as_bool(name: str) -> bool | None:
             value = str(params.get(name) or "").lower()
@@ -104,7 +105,7 @@ class OrderFilter:
         sort = str(params.get("sort") or "-date")
         return cls(
             q=str(params.get("q") or "").strip(),
-            customer=int(customer) if customer.isdigit() else None,
+            customer=parse_id(customer),
             date_from=_iso(params.get("date_from")),
             date_to=_iso(params.get("date_to")),
             late={"1": True, "true": True, "0": False, "false": False}.get(late),

@@ -9,6 +9,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from manyi.common.inputs import parse_id
+
 from .models import FeedbackChannel, FeedbackKind, FeedbackStatus
 
 FEEDBACK_SORTS = {
@@ -22,8 +24,7 @@ FEEDBACK_SORTS = {
 
 
 def _as_int(params: Any, name: str) -> int | None:
-    value = str(params.get(name) or "")
-    return int(value) if value.isdigit() else None
+    return parse_id(params.get(name))
 
 
 def _as_bool(params: Any, name: str) -> bool | None:

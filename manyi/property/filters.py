@@ -9,12 +9,13 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from manyi.common.inputs import parse_id
+
 from .models import DamageKind, DamageStatus, DocumentType, LoanSlip, PropertyKind, PropertyStatus
 
 
 def _as_int(params: Any, name: str) -> int | None:
-    value = str(params.get(name) or "")
-    return int(value) if value.isdigit() else None
+    return parse_id(params.get(name))
 
 
 def _as_bool(params: Any, name: str) -> bool | None:
