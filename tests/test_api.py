@@ -125,3 +125,49 @@ def test_revoked_token_is_refused(client, make_user) -> None:
     response = client.get("/api/v1/customers/", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 401
     assert token.digest != key and key not in token.digest
+
+
+def test_openapi_component_names_are_unique() -> None:
+    """Ninja merges the schema definitions of all operations into one `components.schemas`
+    by name: two different schemas with one name silently document one operation with the
+    other's shape. Every definition written under a name must be the same."""
+    from ninja.openapi.schema import OpenAPISchema
+
+    from manyi.config.api import api
+
+    seen: dict[str, list[dict]] = {}
+    original = OpenAPISchema.add_schema_definitions
+
+    def spy(self, definitions: dict) -> None:
+        for name, definition in definitions.items():
+            seen.setdefault(name, []).append(definition)
+        original(self, definitions)
+
+    OpenAPISchema.add_schema_definitions = spy  # type: ignore[method-assign]
+    try:
+        api.get_openapi_schema(path_prefix="/api/v1/")
+    finally:
+        OpenAPISchema.add_schema_definitions = original  # type: ignore[method-assign]
+    assert len(seen) > 20
+    clashes = sorted(
+        name for name, defs in seen.items() if any(d != defs[0] for d in defs[1:])
+    )
+    assert clashes == []
+
+
+def test_every_operation_declares_its_error_responses(client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    error = schema["components"]["schemas"]["ErrorOut"]
+    assert error["required"] == ["detail"]
+    assert set(error["properties"]) == {"detail", "errors", "current_version"}
+    writes_with_version = 0
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            responses = operation["responses"]
+            for code in ("400", "401", "403", "404", "422"):
+                body = responses[code]["content"]["application/json"]["schema"]
+                assert body == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, code)
+            if "409" in responses:
+                writes_with_version += 1
+                assert method in ("post", "patch", "put", "delete")
+    assert writes_with_version >= 10

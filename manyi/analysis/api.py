@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
 from manyi.accounts.permissions import require, require_all
+from manyi.common.api_types import Id, Int64
 from manyi.customers.models import Customer
 
 from . import selectors, services
@@ -19,7 +20,7 @@ from .models import AnalysisTarget, Problem
 router = Router(tags=["analysis"])
 
 
-class CampaignOut(Schema):
+class CampaignSummaryOut(Schema):
     id: int
     number: str
     title: str
@@ -41,7 +42,7 @@ class FiguresOut(Schema):
     low: int
 
 
-class ItemOut(Schema):
+class ItemFiguresOut(Schema):
     key: str
     label: str
     dimension: str
@@ -69,7 +70,7 @@ class TrendOut(Schema):
 
 
 class CampaignAnalysisOut(Schema):
-    campaign: CampaignOut
+    campaign: CampaignSummaryOut
     methods: list[str]
     invited: int
     completed: int
@@ -78,7 +79,7 @@ class CampaignAnalysisOut(Schema):
     overall: FiguresOut
     grade: str | None
     results: dict[str, Any]
-    items: list[ItemOut]
+    items: list[ItemFiguresOut]
     dimensions: list[FiguresOut]
     breakdowns: dict[str, list[FiguresOut]]
     trend: list[TrendOut]
@@ -108,14 +109,14 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-@router.get("/campaigns", response=list[CampaignOut])
+@router.get("/campaigns", response=list[CampaignSummaryOut])
 def campaigns(request: HttpRequest) -> Any:
     require_all(request.user, "analysis.view")
     return list(selectors.analysable_campaigns().order_by("-start_date", "-pk")[:200])
 
 
 @router.get("/campaigns/{int:pk}", response=CampaignAnalysisOut)
-def campaign(request: HttpRequest, pk: int) -> Any:
+def campaign(request: HttpRequest, pk: Id) -> Any:
     require_all(request.user, "analysis.view")
     c = get_object_or_404(selectors.analysable_campaigns(), pk=pk)
     a = selectors.campaign_analysis(c, with_drivers=False)
@@ -221,7 +222,7 @@ def problems(request: HttpRequest, status: str = "", source: str = "") -> Any:
 
 
 @router.get("/problems/{int:pk}", response=ProblemOut)
-def problem(request: HttpRequest, pk: int) -> Any:
+def problem(request: HttpRequest, pk: Id) -> Any:
     require_all(request.user, "problem.view")
     try:
         return selectors.problem_get(user=request.user, pk=pk)
@@ -233,11 +234,11 @@ class ProblemStatusIn(Schema):
     status: str
     note: str = ""
     capa_reference: str = ""
-    version: int | None = None
+    version: Int64 | None = None
 
 
 @router.post("/problems/{int:pk}/status", response=ProblemOut)
-def problem_status(request: HttpRequest, pk: int, data: ProblemStatusIn) -> Any:
+def problem_status(request: HttpRequest, pk: Id, data: ProblemStatusIn) -> Any:
     require(request.user, "problem.manage")
     try:
         p = selectors.problem_get(user=request.user, pk=pk)
@@ -268,13 +269,13 @@ class TargetOut(Schema):
 
 class TargetIn(Schema):
     measure: str
-    year: int
+    year: Int64
     value: Decimal
     note: str = ""
 
 
 @router.get("/targets", response=list[TargetOut])
-def targets(request: HttpRequest, year: int | None = None) -> Any:
+def targets(request: HttpRequest, year: Int64 | None = None) -> Any:
     require_all(request.user, "analysis.view")
     return list(selectors.target_list(year=year))
 
@@ -292,11 +293,11 @@ def target_propose(request: HttpRequest, data: TargetIn) -> Any:
 
 
 class ApproveIn(Schema):
-    version: int | None = None
+    version: Int64 | None = None
 
 
 @router.post("/targets/{int:pk}/approve", response=TargetOut)
-def target_approve(request: HttpRequest, pk: int, data: ApproveIn) -> Any:
+def target_approve(request: HttpRequest, pk: Id, data: ApproveIn) -> Any:
     require(request.user, "analysis.target_approve")
     target = get_object_or_404(AnalysisTarget, pk=pk, archived_at__isnull=True)
     return services.target_approve(actor=request.user, target=target,

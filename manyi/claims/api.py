@@ -9,9 +9,10 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from manyi.accounts.permissions import require
+from manyi.common.api_types import Id, Int64, Pagination
 from manyi.common.attachments import attachments_of
 
 from . import selectors, services, workflow
@@ -156,13 +157,13 @@ class ClaimDetailOut(ClaimOut):
 
 
 class ClaimIn(Schema):
-    customer: int
+    customer: Id
     received_on: dt.date | None = None
-    contact: int | None = None
-    product: int | None = None
+    contact: Id | None = None
+    product: Id | None = None
     batch_number: str = ""
     order_number: str = ""
-    handler: int | None = None
+    handler: Id | None = None
     description: str
     demand: str = ""
     claimed_amount: Decimal | None = None
@@ -172,7 +173,7 @@ class ClaimIn(Schema):
 class ClaimFilterIn(Schema):
     q: str = ""
     state: str = ""
-    customer: int | None = None
+    customer: Id | None = None
     liability: str = ""
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -183,13 +184,13 @@ class ClaimFilterIn(Schema):
 
 class PanelIn(Schema):
     function: str
-    department: int | None = None
-    user: int | None = None
+    department: Id | None = None
+    user: Id | None = None
 
 
-class TransitionIn(Schema):
+class ClaimTransitionIn(Schema):
     name: str
-    version: int | None = None
+    version: Int64 | None = None
     data: dict[str, Any] = {}
     panel: list[PanelIn] = []
 
@@ -211,12 +212,12 @@ class LineIn(Schema):
 
 
 class CompensationIn(Schema):
-    version: int | None = None
+    version: Int64 | None = None
     lines: list[LineIn]
 
 
 class RecourseIn(Schema):
-    version: int | None = None
+    version: Int64 | None = None
     supplier_name: str | None = None
     amount_claimed: Decimal | None = None
     negotiation_notes: str | None = None
@@ -247,7 +248,7 @@ def _invalid(form: Any, prefix: str = "") -> ValidationError:
     )
 
 
-def _claim(request: HttpRequest, pk: int) -> Claim:
+def _claim(request: HttpRequest, pk: Id) -> Claim:
     try:
         return selectors.claim_get(user=request.user, pk=pk)
     except Claim.DoesNotExist as exc:
@@ -276,7 +277,7 @@ def _detail(request: HttpRequest, claim: Claim) -> dict[str, Any]:
 
 
 @router.get("/", response=list[ClaimOut], summary="List claims")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_claims(request: HttpRequest, filters: Query[ClaimFilterIn]) -> Any:
     require(request.user, "claim.view")
     params = {k: ("1" if v is True else "0" if v is False else v)
@@ -313,13 +314,13 @@ def quality_cost_totals(
 
 
 @router.get("/{int:pk}", response=ClaimDetailOut, summary="One claim with its history")
-def get_claim(request: HttpRequest, pk: int) -> Any:
+def get_claim(request: HttpRequest, pk: Id) -> Any:
     return _detail(request, _claim(request, pk))
 
 
 @router.post("/{int:pk}/transition", response=ClaimDetailOut,
              summary="Take a workflow step (send the version)")
-def transition_claim(request: HttpRequest, pk: int, payload: TransitionIn) -> Any:
+def transition_claim(request: HttpRequest, pk: Id, payload: ClaimTransitionIn) -> Any:
     claim = _claim(request, pk)
     if payload.name not in TRANSITION_FORMS:
         workflow.transition(payload.name)  # raises "unknown step" (422)
@@ -347,7 +348,7 @@ def transition_claim(request: HttpRequest, pk: int, payload: TransitionIn) -> An
 
 @router.post("/{int:pk}/rounds", response={201: RoundOut},
              summary="Record a negotiation round")
-def add_round(request: HttpRequest, pk: int, payload: RoundIn) -> Any:
+def add_round(request: HttpRequest, pk: Id, payload: RoundIn) -> Any:
     claim = _claim(request, pk)
     form = RoundForm(data=payload.dict(), prefix=None)
     if not form.is_valid():
@@ -359,7 +360,7 @@ def add_round(request: HttpRequest, pk: int, payload: RoundIn) -> Any:
 
 @router.post("/{int:pk}/compensation", response=ClaimDetailOut,
              summary="Finance: calculate the compensation from its lines")
-def calculate_compensation(request: HttpRequest, pk: int, payload: CompensationIn) -> Any:
+def calculate_compensation(request: HttpRequest, pk: Id, payload: CompensationIn) -> Any:
     claim = _claim(request, pk)
     lines = []
     for i, line in enumerate(payload.lines):
@@ -377,7 +378,7 @@ def calculate_compensation(request: HttpRequest, pk: int, payload: CompensationI
 
 @router.patch("/{int:pk}/recourse", response=RecourseOut,
               summary="Deputy GM: the recourse against the supplier")
-def update_recourse(request: HttpRequest, pk: int, payload: RecourseIn) -> Any:
+def update_recourse(request: HttpRequest, pk: Id, payload: RecourseIn) -> Any:
     claim = _claim(request, pk)
     recourse = selectors.claim_recourse(claim)
     if recourse is None:
@@ -396,7 +397,7 @@ def update_recourse(request: HttpRequest, pk: int, payload: RecourseIn) -> Any:
 @router.post("/{int:pk}/attachments", response={201: AttachmentOut},
              summary="Attach a document or receipt (multipart)")
 def attach(
-    request: HttpRequest, pk: int, file: File[UploadedFile], note: Form[str] = ""
+    request: HttpRequest, pk: Id, file: File[UploadedFile], note: Form[str] = ""
 ) -> Any:
     claim = _claim(request, pk)
     a = services.claim_attach(actor=request.user, claim=claim, upload=file, note=note)

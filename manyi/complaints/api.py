@@ -19,10 +19,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from manyi.accounts.models import User
 from manyi.accounts.permissions import require, scope_queryset
+from manyi.common.api_types import Id, Int64, Pagination
 from manyi.common.calendar import local_tz
 from manyi.common.services import StaleRecordError
 from manyi.customers.models import Customer
@@ -78,15 +79,15 @@ class ComplaintOut(Schema):
 
 
 class ComplaintIn(Schema):
-    customer: int
-    contact: int | None = None
+    customer: Id
+    contact: Id | None = None
     contact_name: str = ""
     contact_phone: str = ""
     contact_email: str = ""
     contact_language: str = "zh-hans"
     channel: str
     received_at: dt.datetime | None = None
-    product: int | None = None
+    product: Id | None = None
     product_model: str = ""
     batch_number: str = ""
     purchase_date: dt.date | None = None
@@ -107,16 +108,16 @@ class FilterIn(Schema):
     category: str = ""
     overdue: bool | None = None
     escalated: bool | None = None
-    office: int | None = None
-    customer: int | None = None
+    office: Id | None = None
+    customer: Id | None = None
     period: str = ""
     date_from: str = ""
     date_to: str = ""
     sort: str = "-received"
 
 
-class TransitionIn(Schema):
-    version: int | None = None
+class ComplaintTransitionIn(Schema):
+    version: Int64 | None = None
     data: dict[str, Any] = {}
 
 
@@ -145,7 +146,7 @@ class ProposalOut(Schema):
     created_by_id: int | None
 
 
-class AuditOut(Schema):
+class ComplaintAuditOut(Schema):
     record: str
     action: str
     changes: dict[str, Any]
@@ -190,7 +191,7 @@ class ConflictOut(Schema):
     current_version: int | None = None
 
 
-def _complaint(request: HttpRequest, pk: int) -> Complaint:
+def _complaint(request: HttpRequest, pk: Id) -> Complaint:
     try:
         return selectors.complaint_get(user=request.user, pk=pk)
     except Complaint.DoesNotExist as exc:
@@ -202,7 +203,7 @@ def _form_errors(form: forms.BaseForm) -> ValidationError:
 
 
 @router.get("/", response=list[ComplaintOut], summary="List complaints")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_complaints(request: HttpRequest, filters: Query[FilterIn]) -> Any:
     require(request.user, "complaint.view")
     params = {
@@ -257,14 +258,14 @@ def complaint_kpis(request: HttpRequest, period: str = "") -> Any:
 
 
 @router.get("/{int:pk}", response=ComplaintOut, summary="One complaint")
-def get_complaint(request: HttpRequest, pk: int) -> Any:
+def get_complaint(request: HttpRequest, pk: Id) -> Any:
     return _complaint(request, pk)
 
 
 @router.get(
     "/{int:pk}/transitions", response=list[TransitionOut], summary="The next steps I may take"
 )
-def complaint_transitions(request: HttpRequest, pk: int) -> Any:
+def complaint_transitions(request: HttpRequest, pk: Id) -> Any:
     complaint = _complaint(request, pk)
     return [
         {"name": a.transition.name, "label": str(a.transition.label), "blocked": a.blocked}
@@ -286,7 +287,9 @@ def _as_form_data(form: forms.BaseForm, data: dict[str, Any]) -> dict[str, Any]:
     response={200: ComplaintOut, 409: ConflictOut},
     summary="Take a step of the workflow",
 )
-def complaint_transition(request: HttpRequest, pk: int, name: str, payload: TransitionIn) -> Any:
+def complaint_transition(
+    request: HttpRequest, pk: Id, name: str, payload: ComplaintTransitionIn
+) -> Any:
     complaint = _complaint(request, pk)
     if name not in workflow.TRANSITIONS:
         raise Http404
@@ -320,9 +323,9 @@ def complaint_transition(request: HttpRequest, pk: int, name: str, payload: Tran
 
 
 class ReassignIn(Schema):
-    owner: int = Field(description="id of the user who takes the complaint over")
+    owner: Id = Field(description="id of the user who takes the complaint over")
     note: str = Field(description="why the complaint changes hands (kept in the audit trail)")
-    version: int | None = None
+    version: Int64 | None = None
 
 
 @router.post(
@@ -330,7 +333,7 @@ class ReassignIn(Schema):
     response={200: ComplaintOut, 409: ConflictOut},
     summary="Hand the complaint to someone else",
 )
-def complaint_reassign(request: HttpRequest, pk: int, payload: ReassignIn) -> Any:
+def complaint_reassign(request: HttpRequest, pk: Id, payload: ReassignIn) -> Any:
     complaint = _complaint(request, pk)
     owner = User.objects.filter(pk=payload.owner, is_active=True).first()
     try:
@@ -343,12 +346,12 @@ def complaint_reassign(request: HttpRequest, pk: int, payload: ReassignIn) -> An
 
 
 @router.get("/{int:pk}/proposals", response=list[ProposalOut], summary="Remedy proposals")
-def complaint_proposals(request: HttpRequest, pk: int) -> Any:
+def complaint_proposals(request: HttpRequest, pk: Id) -> Any:
     return list(selectors.proposals_of(_complaint(request, pk)))
 
 
-@router.get("/{int:pk}/history", response=list[AuditOut], summary="Audit trail")
-def complaint_history(request: HttpRequest, pk: int) -> Any:
+@router.get("/{int:pk}/history", response=list[ComplaintAuditOut], summary="Audit trail")
+def complaint_history(request: HttpRequest, pk: Id) -> Any:
     complaint = _complaint(request, pk)
     require(request.user, "audit.view", complaint)
     return [

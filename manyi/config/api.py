@@ -6,12 +6,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from manyi.accounts.services import ApiTokenThrottled, api_token_authenticate
 from manyi.common.services import StaleRecordError
+from manyi.config.api_base import ManyiAPI, error_body
 
 
 class TokenAuth(HttpBearer):
@@ -28,7 +29,7 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+api = ManyiAPI(
     title="Manyi API",
     version="1",
     description="满意 Manyi — customer archive, complaints, surveys. Same permissions as the UI.",
@@ -39,7 +40,8 @@ api = NinjaAPI(
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
+    detail = str(exc) or _("You do not have permission to do this.")
+    return api.create_response(request, error_body(detail), status=403)
 
 
 @api.exception_handler(StaleRecordError)
@@ -52,7 +54,8 @@ def _stale(request: HttpRequest, exc: StaleRecordError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return api.create_response(request, {"detail": "invalid", "errors": errors}, status=422)
+    detail = _("Some fields are invalid: %(fields)s.") % {"fields": ", ".join(errors)}
+    return api.create_response(request, error_body(detail, errors), status=422)
 
 
 api.add_router("/customers", "manyi.customers.api.router")

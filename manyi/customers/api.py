@@ -8,9 +8,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from manyi.audit.services import history_for
+from manyi.common.api_types import Id, Int64, Pagination
 
 from . import selectors, services
 from .filters import CustomerFilter, OrderFilter
@@ -46,30 +47,30 @@ class CustomerIn(Schema):
     kind: str = "direct"
     address: str = ""
     phone: str = ""
-    region: int | None = None
-    branch_office: int
-    business_unit: int
+    region: Id | None = None
+    branch_office: Id
+    business_unit: Id
     level: str = "other"
     customer_class: str = "B"
     key_account: bool = False
     annual_revenue: Decimal = Decimal("0")
     status: str = "active"
-    dealer: int | None = None
-    product_lines: list[int] = []
+    dealer: Id | None = None
+    product_lines: list[Id] = []
     competitors: str = ""
     notes: str = ""
 
 
 class CustomerPatch(Schema):
-    version: int
+    version: Int64
     code: str | None = None
     name: str | None = None
     kind: str | None = None
     address: str | None = None
     phone: str | None = None
-    region: int | None = None
-    branch_office: int | None = None
-    business_unit: int | None = None
+    region: Id | None = None
+    branch_office: Id | None = None
+    business_unit: Id | None = None
     level: str | None = None
     customer_class: str | None = None
     key_account: bool | None = None
@@ -81,9 +82,9 @@ class CustomerPatch(Schema):
 
 class CustomerFilterIn(Schema):
     q: str = ""
-    branch_office: int | None = None
-    business_unit: int | None = None
-    region: int | None = None
+    branch_office: Id | None = None
+    business_unit: Id | None = None
+    region: Id | None = None
     level: str = ""
     customer_class: str = ""
     key_account: bool | None = None
@@ -107,7 +108,7 @@ class ContactOut(Schema):
 
 
 class ContactIn(Schema):
-    customer: int
+    customer: Id
     name: str
     function: str
     decision_class: str = "B"
@@ -136,20 +137,20 @@ class OrderOut(Schema):
 
 class OrderIn(Schema):
     number: str
-    customer: int
+    customer: Id
     order_date: dt.date
-    product: int
+    product: Id
     batch_number: str = ""
-    quantity: int
+    quantity: Int64
     promised_date: dt.date
     delivered_date: dt.date | None = None
     split_delivery: bool = False
     extra_freight: Decimal = Decimal("0")
-    defects: int = 0
-    returned: int = 0
+    defects: Int64 = 0
+    returned: Int64 = 0
 
 
-class AuditOut(Schema):
+class CustomerAuditOut(Schema):
     action: str
     changes: dict[str, Any]
     actor: str | None
@@ -164,7 +165,7 @@ def _form_data(form_class: Any, data: dict[str, Any], instance: Any = None) -> d
     return dict(form.model_data())
 
 
-def _customer(request: HttpRequest, pk: int) -> Customer:
+def _customer(request: HttpRequest, pk: Id) -> Customer:
     try:
         return selectors.customer_get(user=request.user, pk=pk)
     except Customer.DoesNotExist as exc:
@@ -172,7 +173,7 @@ def _customer(request: HttpRequest, pk: int) -> Customer:
 
 
 @router.get("/", response=list[CustomerOut], summary="List customers")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_customers(request: HttpRequest, filters: Query[CustomerFilterIn]) -> Any:
     from manyi.accounts.permissions import require
 
@@ -193,12 +194,12 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> Any:
 
 
 @router.get("/{int:pk}", response=CustomerOut, summary="One customer")
-def get_customer(request: HttpRequest, pk: int) -> Any:
+def get_customer(request: HttpRequest, pk: Id) -> Any:
     return _customer(request, pk)
 
 
 @router.patch("/{int:pk}", response=CustomerOut, summary="Change a customer (send the version)")
-def patch_customer(request: HttpRequest, pk: int, payload: CustomerPatch) -> Any:
+def patch_customer(request: HttpRequest, pk: Id, payload: CustomerPatch) -> Any:
     from manyi.accounts.permissions import require
 
     customer = _customer(request, pk)
@@ -215,13 +216,15 @@ def patch_customer(request: HttpRequest, pk: int, payload: CustomerPatch) -> Any
 
 
 @router.post("/{int:pk}/archive", response=CustomerOut, summary="Archive a customer")
-def archive_customer(request: HttpRequest, pk: int) -> Any:
+def archive_customer(request: HttpRequest, pk: Id) -> Any:
     return services.customer_archive(actor=request.user, customer=_customer(request, pk))
 
 
-@router.get("/{int:pk}/history", response=list[AuditOut], summary="Audit trail of a customer")
-@paginate(PageNumberPagination, page_size=50)
-def customer_history(request: HttpRequest, pk: int) -> Any:
+@router.get(
+    "/{int:pk}/history", response=list[CustomerAuditOut], summary="Audit trail of a customer"
+)
+@paginate(Pagination, page_size=50)
+def customer_history(request: HttpRequest, pk: Id) -> Any:
     from manyi.accounts.permissions import require
 
     customer = _customer(request, pk)
@@ -239,8 +242,8 @@ def customer_history(request: HttpRequest, pk: int) -> Any:
 
 
 @router.get("/{int:pk}/contacts", response=list[ContactOut], summary="Contacts of a customer")
-@paginate(PageNumberPagination, page_size=50)
-def customer_contacts(request: HttpRequest, pk: int) -> Any:
+@paginate(Pagination, page_size=50)
+def customer_contacts(request: HttpRequest, pk: Id) -> Any:
     return selectors.contact_list(user=request.user, customer=_customer(request, pk))
 
 
@@ -253,7 +256,7 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Any:
 
 
 @router.get("/contacts/{int:pk}", response=ContactOut, summary="One contact")
-def get_contact(request: HttpRequest, pk: int) -> Any:
+def get_contact(request: HttpRequest, pk: Id) -> Any:
     try:
         return selectors.contact_get(user=request.user, pk=pk)
     except Contact.DoesNotExist as exc:
@@ -261,9 +264,9 @@ def get_contact(request: HttpRequest, pk: int) -> Any:
 
 
 @router.get("/orders/", response=list[OrderOut], summary="List orders / deliveries")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_orders(
-    request: HttpRequest, q: str = "", customer: int | None = None, sort: str = "-date"
+    request: HttpRequest, q: str = "", customer: Id | None = None, sort: str = "-date"
 ) -> Any:
     from manyi.accounts.permissions import require
 
@@ -281,7 +284,7 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Any:
 
 
 @router.get("/orders/{int:pk}", response=OrderOut, summary="One order")
-def get_order(request: HttpRequest, pk: int) -> Any:
+def get_order(request: HttpRequest, pk: Id) -> Any:
     try:
         return selectors.order_get(user=request.user, pk=pk)
     except Order.DoesNotExist as exc:

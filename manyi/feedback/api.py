@@ -6,9 +6,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from manyi.accounts.permissions import require, scope_queryset
+from manyi.common.api_types import Id, Int64, Pagination
 from manyi.customers.models import Customer
 
 from . import selectors, services
@@ -51,8 +52,8 @@ class EntryOut(Schema):
 
 class EntryIn(Schema):
     received_at: dt.datetime | None = None
-    customer: int | None = None
-    contact: int | None = None
+    customer: Id | None = None
+    contact: Id | None = None
     contact_name: str = ""
     contact_phone: str = ""
     channel: str
@@ -60,8 +61,8 @@ class EntryIn(Schema):
     subject: str
     text: str
     answer: str = ""
-    assigned_department: int | None = None
-    assigned_to: int | None = None
+    assigned_department: Id | None = None
+    assigned_to: Id | None = None
     handed_over_to: str = ""
 
 
@@ -70,8 +71,8 @@ class EntryFilterIn(Schema):
     kind: str = ""
     channel: str = ""
     status: str = ""
-    department: int | None = None
-    customer: int | None = None
+    department: Id | None = None
+    customer: Id | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     overdue: bool = False
@@ -81,18 +82,18 @@ class EntryFilterIn(Schema):
 
 class AnswerIn(Schema):
     answer: str
-    version: int | None = None
+    version: Int64 | None = None
 
 
 class AssignIn(Schema):
-    assigned_department: int | None = None
-    assigned_to: int | None = None
-    version: int | None = None
+    assigned_department: Id | None = None
+    assigned_to: Id | None = None
+    version: Int64 | None = None
 
 
 class ReferenceIn(Schema):
     handed_over_to: str
-    version: int | None = None
+    version: Int64 | None = None
 
 
 class PraiseOut(Schema):
@@ -110,11 +111,11 @@ class PraiseOut(Schema):
 
 
 class PraiseIn(Schema):
-    entry: int | None = None
-    customer: int | None = None
+    entry: Id | None = None
+    customer: Id | None = None
     aspect: str
-    department: int | None = None
-    person: int | None = None
+    department: Id | None = None
+    person: Id | None = None
     text: str
 
 
@@ -122,7 +123,7 @@ def _errors(form: Any) -> ValidationError:
     return ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
 
 
-def _entry(request: HttpRequest, pk: int) -> FeedbackEntry:
+def _entry(request: HttpRequest, pk: Id) -> FeedbackEntry:
     try:
         return selectors.entry_get(user=request.user, pk=pk)
     except FeedbackEntry.DoesNotExist as exc:
@@ -144,7 +145,7 @@ def _params(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/", response=list[EntryOut], summary="The feedback register (顾客意见登记簿)")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_entries(request: HttpRequest, filters: Query[EntryFilterIn]) -> Any:
     require(request.user, "feedback.view")
     flt = FeedbackFilter.from_params(_params(filters.dict()))
@@ -167,12 +168,12 @@ def create_entry(request: HttpRequest, payload: EntryIn) -> Any:
 
 
 @router.get("/{int:pk}", response=EntryOut, summary="One entry")
-def get_entry(request: HttpRequest, pk: int) -> Any:
+def get_entry(request: HttpRequest, pk: Id) -> Any:
     return _entry(request, pk)
 
 
 @router.post("/{int:pk}/answer", response=EntryOut, summary="Answer an open inquiry")
-def answer_entry(request: HttpRequest, pk: int, payload: AnswerIn) -> Any:
+def answer_entry(request: HttpRequest, pk: Id, payload: AnswerIn) -> Any:
     entry = _entry(request, pk)
     require(request.user, "feedback.answer", entry)
     form = AnswerForm(data=payload.dict())
@@ -187,7 +188,7 @@ def answer_entry(request: HttpRequest, pk: int, payload: AnswerIn) -> Any:
 
 
 @router.post("/{int:pk}/assign", response=EntryOut, summary="(Re)assign an open inquiry")
-def assign_entry(request: HttpRequest, pk: int, payload: AssignIn) -> Any:
+def assign_entry(request: HttpRequest, pk: Id, payload: AssignIn) -> Any:
     entry = _entry(request, pk)
     require(request.user, "feedback.manage", entry)
     form = AssignForm(data=payload.dict())
@@ -205,7 +206,7 @@ def assign_entry(request: HttpRequest, pk: int, payload: AssignIn) -> Any:
 @router.post(
     "/{int:pk}/reference", response=EntryOut, summary="Note the complaint / claim case number"
 )
-def reference_entry(request: HttpRequest, pk: int, payload: ReferenceIn) -> Any:
+def reference_entry(request: HttpRequest, pk: Id, payload: ReferenceIn) -> Any:
     entry = _entry(request, pk)
     require(request.user, "feedback.manage", entry)
     form = ReferenceForm(data=payload.dict())
@@ -220,9 +221,9 @@ def reference_entry(request: HttpRequest, pk: int, payload: ReferenceIn) -> Any:
 
 
 @router.get("/praise/", response=list[PraiseOut], summary="Praise notices (通报表扬)")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_praise(
-    request: HttpRequest, q: str = "", aspect: str = "", department: int | None = None
+    request: HttpRequest, q: str = "", aspect: str = "", department: Id | None = None
 ) -> Any:
     require(request.user, "feedback.view")
     flt = PraiseFilter.from_params({"q": q, "aspect": aspect, "department": department or ""})
@@ -243,7 +244,7 @@ def create_praise(request: HttpRequest, payload: PraiseIn) -> Any:
 
 
 @router.get("/praise/{int:pk}", response=PraiseOut, summary="One praise notice")
-def get_praise(request: HttpRequest, pk: int) -> Any:
+def get_praise(request: HttpRequest, pk: Id) -> Any:
     try:
         return selectors.praise_get(user=request.user, pk=pk)
     except PraiseNotice.DoesNotExist as exc:

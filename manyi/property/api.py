@@ -6,9 +6,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from manyi.accounts.permissions import require, scope_queryset
+from manyi.common.api_types import Id, Int64, Pagination
 from manyi.customers.models import Customer
 
 from . import selectors, services
@@ -28,7 +29,7 @@ from .models import CustomerProperty, DamageReport, ExternalDocument, LoanSlip
 router = Router(tags=["property"])
 
 
-class ItemOut(Schema):
+class PropertyItemOut(Schema):
     id: int
     number: str
     customer_id: int
@@ -51,18 +52,18 @@ class ItemOut(Schema):
 
 
 class ItemIn(Schema):
-    customer: int
-    contact: int | None = None
+    customer: Id
+    contact: Id | None = None
     kind: str
     name: str
     identifier: str = ""
-    quantity: int = 1
+    quantity: Int64 = 1
     unit: str = "件"
     received_on: dt.date | None = None
     condition: str = "intact"
     condition_note: str = ""
-    holding_department: int | None = None
-    holder: int | None = None
+    holding_department: Id | None = None
+    holder: Id | None = None
     location: str = ""
     notes: str = ""
 
@@ -71,8 +72,8 @@ class ItemFilterIn(Schema):
     q: str = ""
     kind: str = ""
     status: str = ""
-    customer: int | None = None
-    department: int | None = None
+    customer: Id | None = None
+    department: Id | None = None
     overdue: bool = False
     archived: bool = False
 
@@ -89,16 +90,16 @@ class MovementOut(Schema):
 
 
 class IssueIn(Schema):
-    department: int | None = None
-    person: int | None = None
+    department: Id | None = None
+    person: Id | None = None
     note: str = ""
-    version: int | None = None
+    version: Int64 | None = None
 
 
 class ReturnIn(Schema):
     returned_on: dt.date
     note: str = ""
-    version: int | None = None
+    version: Int64 | None = None
 
 
 class LoanOut(Schema):
@@ -124,21 +125,21 @@ class LoanOut(Schema):
 
 
 class LoanIn(Schema):
-    item: int
-    borrower: int
-    department: int | None = None
-    quantity: int | None = None
+    item: Id
+    borrower: Id
+    department: Id | None = None
+    quantity: Int64 | None = None
     purpose: str
     customer_consent: bool = False
     lent_at: dt.datetime | None = None
-    due_workdays: int | None = None
+    due_workdays: Int64 | None = None
 
 
 class LoanReturnIn(Schema):
     returned_at: dt.datetime | None = None
     return_condition: str = "intact"
     note: str = ""
-    version: int | None = None
+    version: Int64 | None = None
 
 
 class DocumentOut(Schema):
@@ -162,15 +163,15 @@ class DocumentOut(Schema):
 
 
 class DocumentIn(Schema):
-    customer: int
-    item: int | None = None
+    customer: Id
+    item: Id | None = None
     doc_type: str = "drawing"
     doc_number: str
     revision: str
     title: str
     received_on: dt.date
-    distributed_to: list[int] = []
-    copies: int = 1
+    distributed_to: list[Id] = []
+    copies: Int64 = 1
     notes: str = ""
 
 
@@ -194,23 +195,23 @@ class DamageOut(Schema):
 
 
 class DamageIn(Schema):
-    item: int
+    item: Id
     kind: str
     occurred_on: dt.date
     description: str
     immediate_action: str = ""
-    found_by: int | None = None
-    contact: int | None = None
+    found_by: Id | None = None
+    contact: Id | None = None
 
 
 class SendIn(Schema):
-    version: int | None = None
+    version: Int64 | None = None
 
 
 class ReplyIn(Schema):
     customer_reply: str
     reply_received_on: dt.date | None = None
-    version: int | None = None
+    version: Int64 | None = None
 
 
 def _errors(form: Any) -> ValidationError:
@@ -223,7 +224,7 @@ def _valid(form: Any) -> Any:
     return form.cleaned_data
 
 
-def _get(getter: Any, model: Any, request: HttpRequest, pk: int) -> Any:
+def _get(getter: Any, model: Any, request: HttpRequest, pk: Id) -> Any:
     try:
         return getter(user=request.user, pk=pk)
     except model.DoesNotExist as exc:
@@ -238,8 +239,10 @@ def _params(data: dict[str, Any]) -> dict[str, Any]:
 # --- ledger ----------------------------------------------------------------------------------
 
 
-@router.get("/items/", response=list[ItemOut], summary="Customer property ledger (顾客财产台帐)")
-@paginate(PageNumberPagination, page_size=50)
+@router.get(
+    "/items/", response=list[PropertyItemOut], summary="Customer property ledger (顾客财产台帐)"
+)
+@paginate(Pagination, page_size=50)
 def list_items(request: HttpRequest, filters: Query[ItemFilterIn]) -> Any:
     require(request.user, "property.view")
     return selectors.item_list(
@@ -247,7 +250,7 @@ def list_items(request: HttpRequest, filters: Query[ItemFilterIn]) -> Any:
     )
 
 
-@router.post("/items/", response={201: ItemOut}, summary="Receive customer property")
+@router.post("/items/", response={201: PropertyItemOut}, summary="Receive customer property")
 def create_item(request: HttpRequest, payload: ItemIn) -> Any:
     require(request.user, "property.manage")
     customers = scope_queryset(
@@ -261,19 +264,21 @@ def create_item(request: HttpRequest, payload: ItemIn) -> Any:
     return Status(201, services.property_receive(actor=request.user, data=form.model_data()))
 
 
-@router.get("/items/{int:pk}", response=ItemOut, summary="One ledger entry")
-def get_item(request: HttpRequest, pk: int) -> Any:
+@router.get("/items/{int:pk}", response=PropertyItemOut, summary="One ledger entry")
+def get_item(request: HttpRequest, pk: Id) -> Any:
     return _get(selectors.item_get, CustomerProperty, request, pk)
 
 
 @router.get("/items/{int:pk}/movements", response=list[MovementOut], summary="Movements")
-def item_movements(request: HttpRequest, pk: int) -> Any:
+def item_movements(request: HttpRequest, pk: Id) -> Any:
     item = _get(selectors.item_get, CustomerProperty, request, pk)
     return list(selectors.item_movements(item=item))
 
 
-@router.post("/items/{int:pk}/issue", response=ItemOut, summary="Issue to a department/person")
-def issue_item(request: HttpRequest, pk: int, payload: IssueIn) -> Any:
+@router.post(
+    "/items/{int:pk}/issue", response=PropertyItemOut, summary="Issue to a department/person"
+)
+def issue_item(request: HttpRequest, pk: Id, payload: IssueIn) -> Any:
     item = _get(selectors.item_get, CustomerProperty, request, pk)
     require(request.user, "property.manage", item)
     data = _valid(IssueForm(data=payload.dict()))
@@ -283,8 +288,8 @@ def issue_item(request: HttpRequest, pk: int, payload: IssueIn) -> Any:
     )
 
 
-@router.post("/items/{int:pk}/return", response=ItemOut, summary="Return to the customer")
-def return_item(request: HttpRequest, pk: int, payload: ReturnIn) -> Any:
+@router.post("/items/{int:pk}/return", response=PropertyItemOut, summary="Return to the customer")
+def return_item(request: HttpRequest, pk: Id, payload: ReturnIn) -> Any:
     item = _get(selectors.item_get, CustomerProperty, request, pk)
     require(request.user, "property.manage", item)
     data = _valid(ReturnToCustomerForm(data=payload.dict()))
@@ -298,7 +303,7 @@ def return_item(request: HttpRequest, pk: int, payload: ReturnIn) -> Any:
 
 
 @router.get("/loans/", response=list[LoanOut], summary="Lending slips (借用单)")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_loans(request: HttpRequest, q: str = "", open: bool | None = None,
                overdue: bool = False) -> Any:
     require(request.user, "property.view")
@@ -317,12 +322,12 @@ def create_loan(request: HttpRequest, payload: LoanIn) -> Any:
 
 
 @router.get("/loans/{int:pk}", response=LoanOut, summary="One lending slip")
-def get_loan(request: HttpRequest, pk: int) -> Any:
+def get_loan(request: HttpRequest, pk: Id) -> Any:
     return _get(selectors.loan_get, LoanSlip, request, pk)
 
 
 @router.post("/loans/{int:pk}/return", response=LoanOut, summary="Record the return")
-def return_loan(request: HttpRequest, pk: int, payload: LoanReturnIn) -> Any:
+def return_loan(request: HttpRequest, pk: Id, payload: LoanReturnIn) -> Any:
     loan = _get(selectors.loan_get, LoanSlip, request, pk)
     data = _valid(LoanReturnForm(data=payload.dict()))
     return services.loan_return(
@@ -336,8 +341,8 @@ def return_loan(request: HttpRequest, pk: int, payload: LoanReturnIn) -> Any:
 
 
 @router.get("/documents/", response=list[DocumentOut], summary="External drawings/documents")
-@paginate(PageNumberPagination, page_size=50)
-def list_documents(request: HttpRequest, q: str = "", customer: int | None = None,
+@paginate(Pagination, page_size=50)
+def list_documents(request: HttpRequest, q: str = "", customer: Id | None = None,
                    current: bool | None = None) -> Any:
     require(request.user, "property.view")
     params = _params({"q": q, "customer": customer})
@@ -362,7 +367,7 @@ def create_document(request: HttpRequest, payload: DocumentIn) -> Any:
 
 
 @router.get("/documents/{int:pk}", response=DocumentOut, summary="One document")
-def get_document(request: HttpRequest, pk: int) -> Any:
+def get_document(request: HttpRequest, pk: Id) -> Any:
     return _get(selectors.document_get, ExternalDocument, request, pk)
 
 
@@ -370,7 +375,7 @@ def get_document(request: HttpRequest, pk: int) -> Any:
 
 
 @router.get("/damage/", response=list[DamageOut], summary="Damage / loss reports")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_damage(request: HttpRequest, q: str = "", kind: str = "", status: str = "") -> Any:
     require(request.user, "property.view")
     return selectors.damage_list(
@@ -388,13 +393,13 @@ def create_damage(request: HttpRequest, payload: DamageIn) -> Any:
 
 
 @router.get("/damage/{int:pk}", response=DamageOut, summary="One damage / loss report")
-def get_damage(request: HttpRequest, pk: int) -> Any:
+def get_damage(request: HttpRequest, pk: Id) -> Any:
     return _get(selectors.damage_get, DamageReport, request, pk)
 
 
 @router.post("/damage/{int:pk}/send", response=DamageOut,
              summary="E-mail the report to the customer's contact")
-def send_damage(request: HttpRequest, pk: int, payload: SendIn) -> Any:
+def send_damage(request: HttpRequest, pk: Id, payload: SendIn) -> Any:
     report = _get(selectors.damage_get, DamageReport, request, pk)
     return services.damage_report_send(
         actor=request.user, report=report, expected_version=payload.version
@@ -403,7 +408,7 @@ def send_damage(request: HttpRequest, pk: int, payload: SendIn) -> Any:
 
 @router.post("/damage/{int:pk}/reply", response=DamageOut,
              summary="Record the customer's reply")
-def reply_damage(request: HttpRequest, pk: int, payload: ReplyIn) -> Any:
+def reply_damage(request: HttpRequest, pk: Id, payload: ReplyIn) -> Any:
     report = _get(selectors.damage_get, DamageReport, request, pk)
     data = _valid(ReplyForm(data=payload.dict()))
     return services.damage_report_reply(

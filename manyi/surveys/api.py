@@ -7,9 +7,10 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from manyi.accounts.permissions import record_scope, require
+from manyi.common.api_types import Id, Int64, Pagination
 
 from . import selectors, services, transfer
 from .models import Answer, Campaign, Response, SurveyTemplate
@@ -94,7 +95,7 @@ class CellOut(Schema):
     count: int
 
 
-def _campaign(request: HttpRequest, pk: int) -> Campaign:
+def _campaign(request: HttpRequest, pk: Id) -> Campaign:
     require(request.user, "survey.view")
     try:
         return selectors.campaign_get(user=request.user, pk=pk)
@@ -109,7 +110,7 @@ def template_list(request: HttpRequest) -> Any:
 
 
 @router.get("/templates/{int:pk}/document")
-def template_document(request: HttpRequest, pk: int) -> Any:
+def template_document(request: HttpRequest, pk: Id) -> Any:
     require(request.user, "survey.view")
     try:
         return transfer.template_document(SurveyTemplate.objects.get(pk=pk))
@@ -139,14 +140,14 @@ def template_import(request: HttpRequest, payload: TemplateDocumentIn) -> Any:
 
 
 @router.get("/campaigns/", response=list[CampaignOut])
-@paginate(PageNumberPagination, page_size=50)
-def campaign_list(request: HttpRequest, status: str = "", year: int | None = None) -> Any:
+@paginate(Pagination, page_size=50)
+def campaign_list(request: HttpRequest, status: str = "", year: Int64 | None = None) -> Any:
     require(request.user, "survey.view")
     return selectors.campaign_list(user=request.user, status=status, year=year)
 
 
 @router.get("/campaigns/{int:pk}", response=CampaignDetailOut)
-def campaign_detail(request: HttpRequest, pk: int, by: str = "business_unit") -> Any:
+def campaign_detail(request: HttpRequest, pk: Id, by: str = "business_unit") -> Any:
     campaign = _campaign(request, pk)
     if by not in selectors.TRACKING_BY:
         by = "business_unit"
@@ -158,15 +159,15 @@ def campaign_detail(request: HttpRequest, pk: int, by: str = "business_unit") ->
 
 
 @router.get("/campaigns/{int:pk}/responses", response=list[ResponseOut])
-@paginate(PageNumberPagination, page_size=100)
-def response_list(request: HttpRequest, pk: int) -> Any:
+@paginate(Pagination, page_size=100)
+def response_list(request: HttpRequest, pk: Id) -> Any:
     campaign = _campaign(request, pk)
     qs = selectors.responses(user=request.user, campaign=campaign).filter(status="submitted")
     return _ResponsesWithAnswers(qs.order_by("id"))
 
 
 @router.get("/campaigns/{int:pk}/rollup", response=list[CellOut])
-def item_rollup(request: HttpRequest, pk: int, source: str = "customer",
+def item_rollup(request: HttpRequest, pk: Id, source: str = "customer",
                 competitor: bool = False) -> Any:
     """Answer counts per item and value (value -1 = unable to comment) of the responses the
     user may see."""
