@@ -125,8 +125,41 @@ def chromium_path() -> str:
     return path
 
 
+# Reported by every page a browser test opens: a Content-Security-Policy violation fails the test.
+CSP_REPORTER = """document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " " + e.blockedURI + " "
+                + e.sourceFile + ":" + e.lineNumber);
+});"""
+
+
+def _csp_safe_wait_for_function(page: Any) -> Callable[..., Any]:
+    """Playwright's wait_for_function polls by evaluating a string inside the page, which the
+    Content-Security-Policy (no 'unsafe-eval') refuses; this one polls from here instead
+    (page.evaluate goes through the DevTools protocol, which the policy does not restrict)."""
+    import time
+
+    def wait_for_function(expression: str, *, timeout: float = 15_000, **_: Any) -> Any:
+        deadline = time.monotonic() + timeout / 1000
+        while True:
+            value = page.evaluate(expression)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"wait_for_function timed out: {expression}")
+            page.wait_for_timeout(50)
+
+    return wait_for_function
+
+
 @pytest.fixture
-def browser_page(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def csp_violations() -> list[str]:
+    """The CSP violations the browser page reported (browser_page fails the test on any left)."""
+    return []
+
+
+@pytest.fixture
+def browser_page(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+                 csp_violations: list[str]) -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
     # the test itself (fixtures, assertions) are still synchronous and safe here.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -135,10 +168,17 @@ def browser_page(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        context.add_init_script(CSP_REPORTER)
         page = context.new_page()
+        page.on("console", lambda msg: csp_violations.append(msg.text)
+                if msg.type == "error" and ("Content Security Policy" in msg.text
+                                            or msg.text.startswith("CSP violation"))
+                else None)
         page.set_default_timeout(15_000)
+        page.wait_for_function = _csp_safe_wait_for_function(page)  # type: ignore[method-assign]
         try:
             yield page
         finally:
             context.close()
             browser.close()
+    assert csp_violations == [], f"Content-Security-Policy violations: {csp_violations}"
