@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from manyi.common.models import QualityRecord
+from manyi.common.validators import text_max
 
 from .constants import Measure, Source
 
@@ -175,7 +176,7 @@ class Problem(QualityRecord):
         _("status"), max_length=10, choices=ProblemStatus.choices, default=ProblemStatus.OPEN,
         db_index=True,
     )
-    note = models.TextField(_("quality's note"), blank=True)
+    note = models.TextField(_("quality's note"), blank=True, validators=[text_max()])
     capa_reference = models.CharField(_("CAPA reference"), max_length=60, blank=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from manyi.accounts.models import Department
 from manyi.common.models import QualityRecord
+from manyi.common.validators import not_in_future, text_max
 from manyi.customers.models import Contact, Customer, Order, Product
 
 from .workflow import TERMINAL, ClaimState, Liability
@@ -42,7 +43,9 @@ class Claim(QualityRecord):
     number = models.CharField(_("claim number"), max_length=20, unique=True, editable=False)
     year = models.PositiveSmallIntegerField(_("year"), editable=False)
     sequence = models.PositiveIntegerField(_("number in the year"), editable=False)
-    received_on = models.DateField(_("received on"), default=timezone.localdate, db_index=True)
+    received_on = models.DateField(
+        _("received on"), default=timezone.localdate, db_index=True, validators=[not_in_future]
+    )
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="claims"
     )
@@ -77,8 +80,8 @@ class Claim(QualityRecord):
         on_delete=models.PROTECT,
         related_name="handled_claims",
     )
-    description = models.TextField(_("what happened"))
-    demand = models.TextField(_("customer's demand"), blank=True)
+    description = models.TextField(_("what happened"), validators=[text_max()])
+    demand = models.TextField(_("customer's demand"), blank=True, validators=[text_max()])
     claimed_amount = _money(_("amount claimed (CNY)"))
     complaint_reference = models.CharField(
         _("complaint reference"),
@@ -104,10 +107,12 @@ class Claim(QualityRecord):
         on_delete=models.PROTECT,
         related_name="claim_steps",
     )
-    step_note = models.TextField(_("note on the last step"), blank=True)
+    step_note = models.TextField(_("note on the last step"), blank=True, validators=[text_max()])
 
-    preliminary_analysis = models.TextField(_("preliminary analysis"), blank=True)
-    proposal = models.TextField(_("proposal to the customer"), blank=True)
+    preliminary_analysis = models.TextField(
+        _("preliminary analysis"), blank=True, validators=[text_max()]
+    )
+    proposal = models.TextField(_("proposal to the customer"), blank=True, validators=[text_max()])
     proposed_amount = _money(_("proposed amount (CNY)"))
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -123,7 +128,9 @@ class Claim(QualityRecord):
     liability = models.CharField(
         _("liability"), max_length=10, choices=Liability.choices, blank=True, db_index=True
     )
-    liability_decision = models.TextField(_("panel's decision"), blank=True)
+    liability_decision = models.TextField(
+        _("panel's decision"), blank=True, validators=[text_max()]
+    )
     liability_decided_on = models.DateField(_("liability decided on"), null=True, blank=True)
     company_share_percent = models.DecimalField(
         _("our share (%)"),
@@ -136,14 +143,14 @@ class Claim(QualityRecord):
     supplier_name = models.CharField(_("supplier"), max_length=200, blank=True)
 
     customer_acknowledgement = models.TextField(
-        _("customer's acknowledgement of the cancellation"), blank=True
+        _("customer's acknowledgement of the cancellation"), blank=True, validators=[text_max()]
     )
     acknowledged_on = models.DateField(_("acknowledged on"), null=True, blank=True)
 
     compensation_subtotal = _money(_("compensation before share (CNY)"))
     compensation_amount = _money(_("compensation (CNY)"))
 
-    root_cause = models.TextField(_("root cause"), blank=True)
+    root_cause = models.TextField(_("root cause"), blank=True, validators=[text_max()])
     capa_required = models.BooleanField(_("corrective action required"), default=False)
     capa_reference = models.CharField(_("corrective action reference"), max_length=60, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -218,7 +225,7 @@ class NegotiationRound(QualityRecord):
     )
     number = models.PositiveSmallIntegerField(_("round"))
     held_on = models.DateField(_("date"))
-    offer = models.TextField(_("our offer"))
+    offer = models.TextField(_("our offer"), validators=[text_max()])
     offer_amount = _money(_("amount offered (CNY)"))
     answer = models.CharField(
         _("customer's answer"),
@@ -226,7 +233,7 @@ class NegotiationRound(QualityRecord):
         choices=RoundAnswer.choices,
         default=RoundAnswer.PENDING,
     )
-    answer_note = models.TextField(_("what the customer said"), blank=True)
+    answer_note = models.TextField(_("what the customer said"), blank=True, validators=[text_max()])
 
     class Meta:
         verbose_name = _("negotiation round")
@@ -399,7 +406,9 @@ class SupplierRecourse(QualityRecord):
     )
     supplier_name = models.CharField(_("supplier"), max_length=200)
     amount_claimed = _money(_("amount claimed from the supplier (CNY)"), null=False)
-    negotiation_notes = models.TextField(_("negotiation with the supplier"), blank=True)
+    negotiation_notes = models.TextField(
+        _("negotiation with the supplier"), blank=True, validators=[text_max()]
+    )
     amount_recovered = _money(_("amount recovered (CNY)"))
     settled_on = models.DateField(_("settled on"), null=True, blank=True)
 
@@ -435,7 +444,7 @@ class ClaimStep(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[text_max()])
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("next step owner"),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from manyi.accounts.models import Department
 from manyi.common.models import QualityRecord
+from manyi.common.validators import text_max
 from manyi.customers.models import Contact, Customer, Product
 
 
@@ -143,8 +144,8 @@ class Complaint(QualityRecord):
     batch_number = models.CharField(_("batch number"), max_length=60, blank=True)
     purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
     purchase_place = models.CharField(_("purchase place"), max_length=200, blank=True)
-    description = models.TextField(_("description of the problem"))
-    customer_demand = models.TextField(_("customer's demand"), blank=True)
+    description = models.TextField(_("description of the problem"), validators=[text_max()])
+    customer_demand = models.TextField(_("customer's demand"), blank=True, validators=[text_max()])
     # --- classification ------------------------------------------------------------------
     content_category = models.CharField(
         _("category (content)"), max_length=20, choices=ContentCategory.choices
@@ -183,15 +184,17 @@ class Complaint(QualityRecord):
     acknowledged_by = models.CharField(
         _("acknowledged by"), max_length=12, choices=AcknowledgementMethod.choices, blank=True
     )
-    analysis = models.TextField(_("initial analysis"), blank=True)
+    analysis = models.TextField(_("initial analysis"), blank=True, validators=[text_max()])
     analysed_at = models.DateTimeField(_("analysed at"), null=True, blank=True)
     escalated = models.BooleanField(_("escalated to quality"), default=False)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
-    quality_decision = models.TextField(_("quality's decision"), blank=True)
+    quality_decision = models.TextField(
+        _("quality's decision"), blank=True, validators=[text_max()]
+    )
     first_remedy_at = models.DateTimeField(_("first remedy proposed at"), null=True, blank=True)
-    result = models.TextField(_("result of the remedy"), blank=True)
+    result = models.TextField(_("result of the remedy"), blank=True, validators=[text_max()])
     carried_out_at = models.DateTimeField(_("remedy carried out at"), null=True, blank=True)
-    root_cause = models.TextField(_("root cause"), blank=True)
+    root_cause = models.TextField(_("root cause"), blank=True, validators=[text_max()])
     root_cause_at = models.DateTimeField(_("root cause recorded at"), null=True, blank=True)
     # --- link to corrective / preventive action (the CAPA module implements the hook) ------
     capa_required = models.BooleanField(
@@ -208,7 +211,7 @@ class Complaint(QualityRecord):
     capa_reference = models.CharField(_("CAPA reference"), max_length=60, blank=True)
     capa = GenericForeignKey("capa_content_type", "capa_object_id")
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, db_index=True)
-    closing_note = models.TextField(_("closing note"), blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True, validators=[text_max()])
     # --- call-back (回访) ----------------------------------------------------------------
     callback_at = models.DateTimeField(_("called back at"), null=True, blank=True)
     callback_method = models.CharField(
@@ -220,7 +223,9 @@ class Complaint(QualityRecord):
         choices=CallbackSatisfaction.choices,
         blank=True,
     )
-    callback_note = models.TextField(_("customer's opinion at the call-back"), blank=True)
+    callback_note = models.TextField(
+        _("customer's opinion at the call-back"), blank=True, validators=[text_max()]
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("repeat of"),
@@ -232,9 +237,11 @@ class Complaint(QualityRecord):
     # --- legal ---------------------------------------------------------------------------
     legal_flag = models.BooleanField(_("legal matter"), default=False)
     legal_flagged_at = models.DateTimeField(_("sent to legal at"), null=True, blank=True)
-    legal_opinion = models.TextField(_("legal opinion"), blank=True)
+    legal_opinion = models.TextField(_("legal opinion"), blank=True, validators=[text_max()])
     legal_opinion_at = models.DateTimeField(_("legal opinion at"), null=True, blank=True)
-    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancel_reason = models.TextField(
+        _("reason for cancelling"), blank=True, validators=[text_max()]
+    )
 
     class Meta:
         verbose_name = _("complaint (quality information feedback form)")
@@ -351,7 +358,7 @@ class RemedyProposal(QualityRecord):
     )
     number = models.PositiveSmallIntegerField(_("proposal no."))
     kind = models.CharField(_("kind of remedy"), max_length=20, choices=RemedyKind.choices)
-    description = models.TextField(_("remedy"))
+    description = models.TextField(_("remedy"), validators=[text_max()])
     amount = models.DecimalField(
         _("amount (CNY)"),
         max_digits=12,
@@ -372,10 +379,10 @@ class RemedyProposal(QualityRecord):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    approval_note = models.TextField(_("approval note"), blank=True)
+    approval_note = models.TextField(_("approval note"), blank=True, validators=[text_max()])
     proposed_at = models.DateTimeField(_("proposed to the customer at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("customer answered at"), null=True, blank=True)
-    answer_note = models.TextField(_("customer's answer"), blank=True)
+    answer_note = models.TextField(_("customer's answer"), blank=True, validators=[text_max()])
 
     class Meta:
         verbose_name = _("remedy proposal")
@@ -414,8 +421,8 @@ class ComplaintMeeting(QualityRecord):
     departments = models.ManyToManyField(
         Department, verbose_name=_("departments present"), related_name="+", blank=True
     )
-    attendees = models.TextField(_("attendees"))
-    decision = models.TextField(_("decision"))
+    attendees = models.TextField(_("attendees"), validators=[text_max()])
+    decision = models.TextField(_("decision"), validators=[text_max()])
 
     class Meta:
         verbose_name = _("ad-hoc meeting")
@@ -489,8 +496,10 @@ class Accountability(QualityRecord):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    instruction = models.TextField(_("leadership's instruction"), blank=True)
-    rectification = models.TextField(_("rectification required"))
+    instruction = models.TextField(
+        _("leadership's instruction"), blank=True, validators=[text_max()]
+    )
+    rectification = models.TextField(_("rectification required"), validators=[text_max()])
     rectification_deadline = models.DateField(_("rectification deadline"))
     rectified_on = models.DateField(_("rectified on"), null=True, blank=True)
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from manyi.accounts.models import Department, DepartmentKind
 from manyi.common.models import QualityRecord
+from manyi.common.validators import text_max
 
 
 class CustomerLevel(models.TextChoices):
@@ -154,7 +157,7 @@ class Customer(QualityRecord):
         ProductLine, verbose_name=_("product lines bought"), blank=True, related_name="customers"
     )
     competitors = models.CharField(_("competitor relationships"), max_length=300, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[text_max()])
 
     class Meta:
         verbose_name = _("customer")
@@ -197,6 +200,25 @@ class Contact(QualityRecord):
 
     def __str__(self) -> str:
         return self.name
+
+
+def order_date_problems(
+    order_date: dt.date | None, promised: dt.date | None, delivered: dt.date | None
+) -> dict[str, str]:
+    """An order's dates in their order: promised and delivered on or after the order date.
+    The one rule for the pages, the API (Order.clean through the services) and the import."""
+    errors: dict[str, str] = {}
+    if order_date is None:
+        return errors
+    if promised is not None and promised < order_date:
+        errors["promised_date"] = _(
+            "The promised delivery date (%(promised)s) is before the order date (%(ordered)s)."
+        ) % {"promised": promised.isoformat(), "ordered": order_date.isoformat()}
+    if delivered is not None and delivered < order_date:
+        errors["delivered_date"] = _(
+            "The actual delivery date (%(delivered)s) is before the order date (%(ordered)s)."
+        ) % {"delivered": delivered.isoformat(), "ordered": order_date.isoformat()}
+    return errors
 
 
 class Order(QualityRecord):
@@ -243,6 +265,11 @@ class Order(QualityRecord):
 
     def __str__(self) -> str:
         return self.number
+
+    def clean(self) -> None:
+        errors = order_date_problems(self.order_date, self.promised_date, self.delivered_date)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def on_time(self) -> bool | None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from manyi.accounts.models import Department
 from manyi.common.models import QualityRecord
+from manyi.common.validators import text_max
 from manyi.customers.models import Contact, Customer
 
 
@@ -93,7 +94,7 @@ class FeedbackEntry(QualityRecord):
     channel = models.CharField(_("channel"), max_length=20, choices=FeedbackChannel.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=FeedbackKind.choices)
     subject = models.CharField(_("subject"), max_length=200)
-    text = models.TextField(_("content"))
+    text = models.TextField(_("content"), validators=[text_max()])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -121,7 +122,7 @@ class FeedbackEntry(QualityRecord):
         related_name="assigned_feedback",
     )
     due_at = models.DateTimeField(_("answer due"), null=True, blank=True, db_index=True)
-    answer = models.TextField(_("answer"), blank=True)
+    answer = models.TextField(_("answer"), blank=True, validators=[text_max()])
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("answered by"),
@@ -257,7 +258,7 @@ class PraiseNotice(QualityRecord):
         on_delete=models.PROTECT,
         related_name="praise_notices",
     )
-    text = models.TextField(_("notice text"))
+    text = models.TextField(_("notice text"), validators=[text_max()])
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("issued by"),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from manyi.accounts.models import Department
 from manyi.common.models import QualityRecord
+from manyi.common.validators import text_max
 from manyi.customers.models import Contact, Customer
 
 
@@ -112,7 +113,7 @@ class CustomerProperty(QualityRecord):
         default=PropertyStatus.HELD, db_index=True,
     )
     returned_on = models.DateField(_("returned to the customer on"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[text_max()])
 
     class Meta:
         verbose_name = _("customer property")
@@ -417,8 +418,8 @@ class DamageReport(QualityRecord):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    description = models.TextField(_("what happened"))
-    immediate_action = models.TextField(_("immediate remedy"), blank=True)
+    description = models.TextField(_("what happened"), validators=[text_max()])
+    immediate_action = models.TextField(_("immediate remedy"), blank=True, validators=[text_max()])
     contact = models.ForeignKey(
         Contact,
         verbose_name=_("report to (customer's contact)"),
@@ -433,7 +434,7 @@ class DamageReport(QualityRecord):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     sent_to = models.EmailField(_("sent to"), blank=True)
     sent_language = models.CharField(_("language"), max_length=10, blank=True)
-    customer_reply = models.TextField(_("customer's reply"), blank=True)
+    customer_reply = models.TextField(_("customer's reply"), blank=True, validators=[text_max()])
     reply_received_on = models.DateField(_("reply received on"), null=True, blank=True)
 
     class Meta:

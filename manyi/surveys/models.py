@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from manyi.common.models import QualityRecord
+from manyi.common.validators import text_max
 
 from . import constants as C
 
@@ -56,8 +57,8 @@ class SurveyTemplate(QualityRecord):
     version_no = models.PositiveIntegerField(_("template version"), default=1)
     name = models.CharField(_("name (Chinese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    intro = models.TextField(_("introduction (Chinese)"), blank=True)
-    intro_en = models.TextField(_("introduction (English)"), blank=True)
+    intro = models.TextField(_("introduction (Chinese)"), blank=True, validators=[text_max()])
+    intro_en = models.TextField(_("introduction (English)"), blank=True, validators=[text_max()])
     source = models.CharField(_("source"), max_length=100, blank=True)
     builtin = models.BooleanField(_("built in"), default=False)
     status = models.CharField(
@@ -850,3 +851,4 @@ class FollowUpTask(QualityRecord):
 
 def owner_label(user: Any) -> str:
     return str(user) if user else "–"
+

@@ -7,6 +7,7 @@ batches, audit entries in bulk sharing one batch id, lookups from dicts (no quer
 
 from __future__ import annotations
 
+import csv
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -329,7 +330,18 @@ def _sqlite_cache() -> None:
 def _parse(
     table: Table, mapping: list[tuple[int, Column]], lk: Lookups, tick: _Ticker
 ) -> Iterable[ParsedRow]:
-    for number, cells in table.rows:
+    rows, number = iter(table.rows), 1
+    while True:
+        try:
+            number, cells = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # e.g. a cell over the csv module's 128 KB field limit
+            row = ParsedRow(number + 1, {})
+            row.error(None, _("This line cannot be read (%(error)s); the lines after it were "
+                              "not read either.") % {"error": exc})
+            yield row
+            return
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
             continue  # blank line
         row = ParsedRow(number, {})

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from ..models import Contact, Customer, CustomerKind, Order
+from ..models import Contact, Customer, CustomerKind, Order, order_date_problems
 from .columns import KEEP, Column
 from .importing import KindImport, ParsedRow
 from .lookups import CustomerRef
@@ -207,6 +208,12 @@ class OrderImport(KindImport):
     def check(self, rows: list[ParsedRow]) -> None:
         spec, lk = self.spec, self.lk
         for row in rows:
+            dates = [row.values.get(name) for name in
+                     ("order_date", "promised_date", "delivered_date")]
+            problems = order_date_problems(*[d if isinstance(d, dt.date) else None
+                                             for d in dates])
+            for name, problem in problems.items():
+                row.error(spec.column(name), problem)
             quantity = row.values.get("quantity")
             for name in ("defects", "returned"):
                 value = row.values.get(name, KEEP)
