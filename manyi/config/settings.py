@@ -127,9 +127,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 10**9)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds the survey pages' rate-limit counters. By default each server process keeps
-# its own (local memory); CACHE_URL=redis://host:6379/1 makes one count across all processes
-# and machines.
+# The survey pages' rate-limit counters are shared by every server process: by default in a
+# table of the database (one upsert per request, manyi.surveys.tokens); CACHE_URL=redis://
+# host:6379/1 keeps them in Redis instead (Django's cache; no database write per page view).
 CACHE_URL = os.environ.get("CACHE_URL", "").strip()
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):

@@ -53,9 +53,13 @@ FIVE_FUNCTIONS = ("gm", "product_manager", "quality", "purchasing", "marketing")
 LOW_SCORE_MAX = 2  # on the 1–5 and verbal scales
 LOW_SCORE_PERCENT = Decimal("40")  # on 0–10 and points scales: value / max ≤ 40 %
 
-# --- Public pages: rate limit per IP + token -------------------------------------------------
+# --- Public pages: rate limits per IP + token, and per IP across tokens ----------------------
 RATE_LIMIT_REQUESTS = 60
 RATE_LIMIT_WINDOW_SECONDS = 300
+#: requests from one address over all links in the window (an office behind one address)
+RATE_LIMIT_ADDRESS_REQUESTS = 600
+#: unknown links from one address in the window before every page answers 429 (guessing)
+RATE_LIMIT_ADDRESS_MISSES = 20
 
 #: rows kept in one "unable to comment" cell of the rollup cube
 NA_VALUE = -1

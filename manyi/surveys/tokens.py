@@ -1,12 +1,16 @@
 """Personal survey links: 256-bit random tokens, stored only as SHA-256 digests, and a small
-rate limiter for the public pages (per IP + token, Django's cache)."""
+rate limiter for the public pages (per IP + token and per IP, shared by every server process:
+a database table, or Redis with CACHE_URL)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 
 from . import constants as C
 
@@ -23,14 +27,72 @@ def looks_like_token(token: str) -> bool:
     return 20 <= len(token) <= 100 and all(ch.isalnum() or ch in "-_" for ch in token)
 
 
+def _window() -> int:
+    return int(time.time()) // C.RATE_LIMIT_WINDOW_SECONDS
+
+
+def _count_in_database(bumps: dict[str, int]) -> dict[str, int]:
+    """Add to counters of the current window in one statement (an upsert, atomic on SQLite
+    and PostgreSQL); their new values. Now and then, counters of past windows are dropped."""
+    from .models import RateCounter
+
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    slot = _window()
+    rows = ", ".join(["(%s, %s, %s)"] * len(bumps))
+    params: list[str | int] = []
+    for name, delta in bumps.items():
+        params += [name, slot, delta]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (name, slot, hits) VALUES {rows} "  # noqa: S608 (no input)
+            f"ON CONFLICT (name, slot) DO UPDATE SET hits = {table}.hits + excluded.hits "
+            "RETURNING name, hits",
+            params,
+        )
+        counts = {name: int(hits) for name, hits in cursor.fetchall()}
+    if secrets.randbelow(200) == 0:
+        RateCounter.objects.filter(slot__lt=slot).delete()
+    return counts
+
+
+def _count_in_cache(bumps: dict[str, int]) -> dict[str, int]:
+    """The same on Django's cache (Redis when CACHE_URL is set: atomic INCR)."""
+    counts: dict[str, int] = {}
+    for name, delta in bumps.items():
+        key = f"survey-rl:{name}"
+        if delta == 0:
+            counts[name] = int(cache.get(key, 0))
+        elif cache.add(key, delta, C.RATE_LIMIT_WINDOW_SECONDS):
+            counts[name] = delta
+        else:
+            try:
+                counts[name] = int(cache.incr(key, delta))
+            except ValueError:  # expired between add and incr
+                cache.add(key, delta, C.RATE_LIMIT_WINDOW_SECONDS)
+                counts[name] = delta
+    return counts
+
+
+def _count(bumps: dict[str, int]) -> dict[str, int]:
+    if settings.CACHE_URL:
+        return _count_in_cache(bumps)
+    return _count_in_database(bumps)
+
+
 def rate_limited(ip: str, token_digest: str) -> bool:
-    """True when this IP has used this link more than the allowed requests in the window."""
-    key = f"survey-rl:{ip}:{token_digest[:24]}"
-    if cache.add(key, 1, C.RATE_LIMIT_WINDOW_SECONDS):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, C.RATE_LIMIT_WINDOW_SECONDS)
-        return False
-    return count > C.RATE_LIMIT_REQUESTS
+    """True when this IP has used this link more than the allowed requests in the window, has
+    sent more requests over all links than one address may, or has tried too many unknown
+    links (then every page answers 429, so guessing links learns nothing). The counts are
+    shared by every server process (the database, or Redis with CACHE_URL)."""
+    link, address, misses = f"l:{ip}:{token_digest[:24]}", f"a:{ip}", f"m:{ip}"
+    counts = _count({link: 1, address: 1, misses: 0})
+    return (
+        counts[misses] >= C.RATE_LIMIT_ADDRESS_MISSES
+        or counts[link] > C.RATE_LIMIT_REQUESTS
+        or counts[address] > C.RATE_LIMIT_ADDRESS_REQUESTS
+    )
+
+
+def link_missed(ip: str) -> None:
+    """Count a request for an unknown link from this IP (see rate_limited)."""
+    _count({f"m:{ip}": 1})

@@ -77,6 +77,8 @@ def survey_form(request: HttpRequest, token: str) -> HttpResponse:
         ).exists():  # the same submission again (double click, retry): idempotent
             lang = _lang(request, exc.invitation)
             return redirect(reverse("survey_public:thanks", args=[token]) + f"?lang={lang}")
+        if exc.reason == "unknown":
+            tokens.link_missed(_ip(request))
         return _render(request, "invalid", {"reason": exc.reason}, _lang(request, exc.invitation),
                        status=STATUS[exc.reason])
     lang = _lang(request, inv)
@@ -146,6 +148,8 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
         return limited
     link = (SurveyLink.objects.select_related("invitation").filter(
         digest=tokens.digest(token)).first() if tokens.looks_like_token(token) else None)
+    if link is None:
+        tokens.link_missed(_ip(request))
     if link is None or link.invitation.completed_at is None:
         return _render(request, "invalid", {"reason": "unknown"}, _lang(request, None), 404)
     return _render(request, "thanks", {"invitation": link.invitation},
