@@ -131,6 +131,27 @@ def test_id_filters_beyond_64_bits_on_the_list_pages(client, admin_user) -> None
     assert client.get(reverse("customers:list"), {"page": HUGE}).status_code == 200
 
 
+# Other pages that read an id or a number from the query string.
+INT_PARAM_PAGES = [
+    ("feedback:contact_options", "customer"), ("feedback:praise_create", "entry"),
+    ("feedback:create", "customer"), ("property:create", "customer"),
+    ("property:document_create", "customer"), ("property:document_create", "item"),
+    ("complaints:create", "customer"), ("complaints:contact_options", "customer"),
+    ("complaints:summary", "year"), ("complaints:summary", "month"), ("surveys:list", "year"),
+    ("surveys:calendar", "year"), ("surveys:calendar", "month"), ("claims:create", "customer"),
+]
+
+
+def test_numbers_no_database_holds_in_page_queries(client, admin_user) -> None:
+    """"²" passes str.isdigit() but not int(); 2^63 and 40 digits pass int() but no column."""
+    client.force_login(admin_user)
+    for name, param in INT_PARAM_PAGES:
+        for value in ("²", "9" * 40, str(HUGE)):
+            response = client.get(reverse(name), {param: value})
+            assert response.status_code in (200, 404), (name, param, value,
+                                                        response.status_code)
+
+
 # --- NUL characters, lone surrogates, undecodable text --------------------------------------
 
 def test_nul_in_every_api_search_box(client, headers, openapi) -> None:

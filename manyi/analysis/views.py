@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from manyi.accounts.permissions import can, require, require_all
+from manyi.common.inputs import parse_int
 from manyi.common.pages import apply_validation_errors
 from manyi.common.services import StaleRecordError
 from manyi.common.spreadsheets import spreadsheet_export, xlsx_response
@@ -320,7 +321,7 @@ def targets(request: HttpRequest) -> HttpResponse:
             initial: dict[str, Any] = {"year": timezone.localdate().year + 1}
             measure = request.GET.get("measure")
             if measure in K.Measure.values:
-                year = int(request.GET.get("year") or initial["year"])
+                year = parse_int(request.GET.get("year"), initial["year"], lo=1900, hi=9999)
                 suggestion = services.target_suggestion(measure, year)
                 initial.update({"measure": measure, "year": year,
                                 "value": suggestion[0]})
@@ -340,7 +341,7 @@ def target_approve(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(AnalysisTarget, pk=pk, archived_at__isnull=True)
     try:
         services.target_approve(actor=request.user, target=target,
-                                expected_version=int(request.POST.get("version") or 0) or None)
+                                expected_version=parse_int(request.POST.get("version"), None, lo=1))
     except (ValidationError, StaleRecordError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from manyi.accounts.models import Department, User
+from manyi.common.inputs import parse_id
 from manyi.customers.models import Contact, Customer, Order, Product
 
 from .compensation import Line
@@ -111,9 +112,10 @@ class ClaimForm(forms.ModelForm):
             customer_id = self.data.get("customer") or self.initial.get("customer")
         contact = self.fields["contact"]
         assert isinstance(contact, forms.ModelChoiceField)
+        customer_pk = parse_id(getattr(customer_id, "pk", customer_id))
         contact.queryset = (
-            Contact.objects.filter(customer_id=int(customer_id), archived_at__isnull=True)
-            if str(customer_id or "").isdigit()
+            Contact.objects.filter(customer_id=customer_pk, archived_at__isnull=True)
+            if customer_pk is not None
             else Contact.objects.none()
         )
         product = self.fields["product"]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from manyi.accounts.permissions import can, require
 from manyi.common.attachments import attachments_of
+from manyi.common.inputs import parse_int
 from manyi.common.pages import apply_validation_errors, form_errors, paginate, query_without_page
 from manyi.common.services import StaleRecordError
 from manyi.common.spreadsheets import spreadsheet_export, xlsx_response
@@ -315,7 +316,7 @@ def claim_attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _int(value: Any) -> int | None:
-    return int(value) if str(value or "").isdigit() else None
+    return parse_int(value, None, lo=0)
 
 
 @login_required

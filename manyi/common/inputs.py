@@ -10,8 +10,8 @@ what is not a plain decimal number in range, exactly like a missing value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, overload
 
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
@@ -56,6 +56,16 @@ def parse_id(value: Any) -> int | None:
     return number if 1 <= number <= INT64_MAX else None
 
 
+def parse_ids(values: Iterable[Any]) -> list[int]:
+    """The valid ids among several values (a multiple choice), in order."""
+    return [number for number in map(parse_id, values) if number is not None]
+
+
+@overload
+def parse_int(value: Any, default: int, *, lo: int = ..., hi: int = ...) -> int: ...
+@overload
+def parse_int(value: Any, default: None = None, *, lo: int = ..., hi: int = ...) -> int | None:
+    ...
 def parse_int(value: Any, default: int | None = None, *, lo: int = INT64_MIN,
               hi: int = INT64_MAX) -> int | None:
     """An integer in [lo, hi] from a query or form value (optional leading minus), else

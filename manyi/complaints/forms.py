@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from manyi.accounts.models import Department, DepartmentKind, User
+from manyi.common.inputs import parse_id
 from manyi.customers.models import Contact, Customer, Product
 
 from .models import (
@@ -102,15 +103,13 @@ class ComplaintForm(forms.ModelForm):
 
     def _customer_id(self) -> int | None:
         if self.is_bound:
-            value = str(self.data.get(self.add_prefix("customer")) or "")
-            return int(value) if value.isdigit() else None
+            return parse_id(self.data.get(self.add_prefix("customer")))
         initial = self.initial.get("customer")
         if isinstance(initial, Customer):
             return initial.pk
         if self.instance.pk:
             return self.instance.customer_id
-        text = str(initial or "")
-        return int(text) if text.isdigit() else None
+        return parse_id(initial)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

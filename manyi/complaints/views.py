@@ -19,6 +19,7 @@ from manyi.accounts.models import Department, DepartmentKind
 from manyi.accounts.permissions import can, require, scope_queryset
 from manyi.common.attachments import attachments_of
 from manyi.common.calendar import calendar_warnings, local_tz
+from manyi.common.inputs import parse_id, parse_int
 from manyi.common.models import Message
 from manyi.common.pages import apply_validation_errors, form_errors, query_without_page
 from manyi.common.services import StaleRecordError
@@ -101,7 +102,7 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
     customers = _customers_for_intake(request.user)
     initial: dict[str, Any] = {}
     preset = request.GET.get("customer", "")
-    if preset.isdigit() and customers.filter(pk=int(preset)).exists():
+    if (preset_id := parse_id(preset)) is not None and customers.filter(pk=preset_id).exists():
         initial["customer"] = int(preset)
     form = ComplaintForm(request.POST or None, customers=customers, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -166,8 +167,8 @@ def contact_options(request: HttpRequest) -> HttpResponse:
     require(request.user, "complaint.add")
     value = request.GET.get("customer", "")
     contacts: Any = Contact.objects.none()
-    if value.isdigit():
-        customer = _customers_for_intake(request.user).filter(pk=int(value)).first()
+    if (customer_id := parse_id(value)) is not None:
+        customer = _customers_for_intake(request.user).filter(pk=customer_id).first()
         if customer is not None:
             contacts = customer.contacts.filter(archived_at__isnull=True).order_by("name")
     return render(request, "complaints/_contact_options.html", {"contacts": contacts})
@@ -277,7 +278,7 @@ def complaint_transition(request: HttpRequest, pk: int, name: str) -> HttpRespon
                 complaint=complaint,
                 name=name,
                 data=form.cleaned_data,
-                expected_version=int(version) if version.isdigit() else None,
+                expected_version=parse_int(version),
             )
         except StaleRecordError as exc:
             form.add_error(None, str(exc))
@@ -374,7 +375,7 @@ def complaint_reassign(request: HttpRequest, pk: int) -> HttpResponse:
             complaint = services.complaint_reassign(
                 actor=request.user, complaint=complaint, owner=form.cleaned_data["owner"],
                 note=form.cleaned_data["note"],
-                expected_version=int(version) if version.isdigit() else None,
+                expected_version=parse_int(version),
             )
         status = 409 if outcome.stale else 422
         if outcome.ok:
@@ -492,8 +493,8 @@ def _summary_args(request: HttpRequest) -> tuple[int, int | None]:
     today = timezone.localdate()
     year_s = request.GET.get("year", "")
     month_s = request.GET.get("month", "")
-    year = int(year_s) if year_s.isdigit() and 1990 <= int(year_s) <= 2200 else today.year
-    month = int(month_s) if month_s.isdigit() and 1 <= int(month_s) <= 12 else None
+    year = parse_int(year_s, today.year, lo=1990, hi=2200) or today.year
+    month = parse_int(month_s, None, lo=1, hi=12)
     return year, month
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from manyi.accounts.models import Department, DepartmentKind
 from manyi.accounts.permissions import can, require
+from manyi.common.inputs import parse_ids
 from manyi.common.pages import apply_validation_errors, form_errors, paginate, query_without_page
 from manyi.common.services import StaleRecordError
 
@@ -154,7 +155,7 @@ def customer_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def customer_bulk(request: HttpRequest) -> HttpResponse:
     require(request.user, "customer.change")
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = parse_ids(request.POST.getlist("ids"))
     status = request.POST.get("status", "")
     if not ids or status not in CustomerStatus.values:
         messages.error(request, _("Choose at least one customer and a status."))

@@ -10,6 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from manyi.accounts.models import Department
+from manyi.common.inputs import parse_id
 from manyi.customers.models import Contact, Customer
 
 from .models import FeedbackEntry, PraiseNotice
@@ -55,8 +56,8 @@ def _limit_choices(form: Any, customers: Any) -> None:
         raw = form.initial.get("customer") or getattr(form.instance, "customer_id", None)
     raw = getattr(raw, "pk", raw)
     contacts = Contact.objects.none()
-    if raw and str(raw).isdigit():
-        contacts = Contact.objects.filter(customer_id=int(raw), archived_at__isnull=True)
+    if (customer_id := parse_id(raw)) is not None:
+        contacts = Contact.objects.filter(customer_id=customer_id, archived_at__isnull=True)
     form.fields["contact"].queryset = contacts
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from manyi.accounts.models import Department
 from manyi.accounts.permissions import can, require, scope_queryset
 from manyi.common.attachments import attachment_add, attachments_of
+from manyi.common.inputs import parse_id
 from manyi.common.pages import form_errors, paginate, query_without_page
 from manyi.customers.models import Contact, Customer
 
@@ -288,10 +289,10 @@ def contact_options(request: HttpRequest) -> HttpResponse:
     """<option>s of the chosen customer's contacts (HTMX, the entry form)."""
     raw = request.GET.get("customer", "")
     contacts: Any = Contact.objects.none()
-    if raw.isdigit():
+    if (customer_id := parse_id(raw)) is not None:
         customers = scope_queryset(Customer.objects.all(), request.user, "customer.view")
         contacts = Contact.objects.filter(
-            customer__in=customers.filter(pk=int(raw)), archived_at__isnull=True
+            customer__in=customers.filter(pk=customer_id), archived_at__isnull=True
         ).order_by("name")
     options = format_html_join(
         "", '<option value="{}">{}</option>', ((c.pk, c.name) for c in contacts)
@@ -326,8 +327,8 @@ def praise_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "praise.issue")
     entry = None
     raw = request.POST.get("entry") or request.GET.get("entry") or ""
-    if raw.isdigit():
-        entry = _entry_or_404(request, int(raw))
+    if (entry_id := parse_id(raw)) is not None:
+        entry = _entry_or_404(request, entry_id)
     initial: dict[str, Any] = {}
     if entry is not None:
         initial = {"entry": entry.pk, "customer": entry.customer_id, "text": entry.text}

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from manyi.accounts.models import Department
+from manyi.common.inputs import parse_id
 from manyi.customers.models import Contact, Customer
 
 from .models import Condition, CustomerProperty, DamageKind, ExternalDocument
@@ -26,8 +27,8 @@ def _users() -> Any:
 
 
 def _contacts_of(customer_id: Any) -> Any:
-    if customer_id and str(customer_id).isdigit():
-        return Contact.objects.filter(customer_id=int(customer_id), archived_at__isnull=True)
+    if (pk := parse_id(customer_id)) is not None:
+        return Contact.objects.filter(customer_id=pk, archived_at__isnull=True)
     return Contact.objects.none()
 
 

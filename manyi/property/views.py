@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from manyi.accounts.models import Department
 from manyi.accounts.permissions import can, require, scope_queryset
 from manyi.common.attachments import attachment_add, attachments_of
+from manyi.common.inputs import parse_id, parse_int
 from manyi.common.pages import form_errors, paginate, query_without_page
 from manyi.common.services import StaleRecordError
 from manyi.customers.models import Customer
@@ -112,8 +113,8 @@ def item_list(request: HttpRequest) -> HttpResponse:
 def item_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "property.manage")
     initial: dict[str, Any] = {"received_on": timezone.localdate()}
-    if request.GET.get("customer", "").isdigit():
-        initial["customer"] = int(request.GET["customer"])
+    if (customer_id := parse_id(request.GET.get("customer"))) is not None:
+        initial["customer"] = customer_id
     form = PropertyForm(request.POST or None, initial=initial,
                         customers=_customers(request.user, "property.manage"))
     if request.method == "POST" and form.is_valid():
@@ -334,8 +335,8 @@ def document_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "property.document")
     initial: dict[str, Any] = {"received_on": timezone.localdate()}
     for key in ("customer", "item"):
-        if request.GET.get(key, "").isdigit():
-            initial[key] = int(request.GET[key])
+        if (record_id := parse_id(request.GET.get(key))) is not None:
+            initial[key] = record_id
     form = DocumentForm(
         request.POST or None, initial=initial,
         customers=_customers(request.user, "customer.view"),
@@ -463,7 +464,7 @@ def damage_send(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.damage_report_send(
             actor=request.user, report=report,
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=parse_int(version),
         )
     except StaleRecordError as exc:
         return _damage_detail(request, report, status=409, send_errors=[str(exc)])

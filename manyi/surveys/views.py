@@ -31,7 +31,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year", today.year))
         month = int(request.GET.get("month", today.month))
         first = dt.date(year, month, 1)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # not a date, or beyond any C long
         raise Http404 from exc
     last = dt.date(year, month, pycal.monthrange(year, month)[1])
     events = selectors.calendar_events(user=request.user, start=first, end=last)

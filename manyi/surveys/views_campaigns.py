@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from manyi.accounts.permissions import can, record_scope, require
+from manyi.common.inputs import parse_id, parse_ids, parse_int
 from manyi.common.pages import apply_validation_errors, form_errors
 from manyi.common.services import StaleRecordError
 from manyi.customers.models import Contact, Customer
@@ -44,7 +45,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     year = request.GET.get("year", "")
     qs = selectors.campaign_list(user=request.user, status=status,
-                                 year=int(year) if year.isdigit() else None)
+                                 year=parse_int(year, None, lo=1, hi=9999))
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     totals = selectors.totals_many(page, scope=record_scope(request.user, "survey.view"))
     rows = [(c, totals[c.pk]) for c in page]
@@ -134,8 +135,8 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     require(request.user, "survey.plan")
     if request.method == "POST":
-        include = [int(x) for x in request.POST.getlist("include") if x.isdigit()]
-        exclude = [int(x) for x in request.POST.getlist("exclude") if x.isdigit()]
+        include = parse_ids(request.POST.getlist("include"))
+        exclude = parse_ids(request.POST.getlist("exclude"))
         code = request.POST.get("add_code", "").strip()
         if code:
             customer = Customer.objects.filter(code=code).first()
@@ -263,9 +264,8 @@ def respondent_add(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         customer = Customer.objects.filter(code=request.POST.get("customer", "").strip()).first()
-        contact_id = request.POST.get("contact", "")
-        contact = Contact.objects.filter(pk=int(contact_id)).first() if contact_id.isdigit() \
-            else None
+        contact_pk = parse_id(request.POST.get("contact"))
+        contact = Contact.objects.filter(pk=contact_pk).first() if contact_pk else None
         if customer is None:
             error = _("No customer with this code.")
         else:

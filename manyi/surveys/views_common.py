@@ -7,6 +7,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 
+from manyi.common.inputs import parse_id
+
 
 def error_text(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
@@ -25,5 +27,4 @@ def get_or_404(fn: Any, **kwargs: Any) -> Any:
 
 
 def int_or_none(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name) or ""
-    return int(value) if value.isdigit() else None
+    return parse_id(request.GET.get(name))

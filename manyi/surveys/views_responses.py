@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from manyi.accounts.permissions import can, require
+from manyi.common.inputs import parse_int
 from manyi.common.services import StaleRecordError
 from manyi.common.spreadsheets import csv_response, spreadsheet_export, xlsx_response
 from manyi.customers.models import Customer
@@ -215,7 +216,7 @@ def response_correct(request: HttpRequest, pk: int) -> HttpResponse:
             services.response_correct(
                 actor=request.user, response=response, data=request.POST,
                 note=request.POST.get("note", ""),
-                expected_version=int(request.POST.get("version") or 0) or None,
+                expected_version=parse_int(request.POST.get("version"), None, lo=1),
             )
         except StaleRecordError as exc:
             errors = {"": [str(exc)]}
