@@ -180,6 +180,12 @@ def test_undecodable_query_and_nul_in_path_are_refused(client, admin_user, heade
     assert client.get("/customers/%00/").status_code == 400
     response = client.get("/api/v1/customers/?q=%ED%A0%80", **headers)  # UTF-8 of a surrogate
     _assert_refused(response, 400)
+    assert list(response.json()["errors"]) == ["q"]
+    # raw bytes, as a WSGI server hands them over (latin-1 decoded), not percent-encoded
+    raw = client.get("/customers/", QUERY_STRING=b"sort=code&q=\xff\xfe".decode("latin-1"))
+    assert raw.status_code == 400 and raw.content.decode().startswith("q")
+    fine = client.get("/customers/", QUERY_STRING="q=客户".encode().decode("latin-1"))
+    assert fine.status_code == 200
 
 
 @pytest.mark.parametrize("text", ["a\ud800b", "a\x00b", "\udfff"])

@@ -59,14 +59,16 @@ class HostileInputMiddleware:
 
     @staticmethod
     def _bad_field(request: HttpRequest) -> str | None:
-        if unstorable(request.path) or _undecodable(request.META.get("PATH_INFO", "")):
+        raw_path = _wsgi_bytes(request.META.get("PATH_INFO", ""))
+        if unstorable(request.path) or (raw_path is not None and _undecodable(raw_path)):
             return "path"
         for name, value in request.COOKIES.items():
             if unstorable(name) or unstorable(value):
                 return "cookie"
         raw_query = request.META.get("QUERY_STRING", "")
-        if _undecodable(unquote_to_bytes(raw_query).decode("latin-1")):
-            return _undecodable_key(raw_query) or "query"
+        bad_query = _undecodable_query(raw_query)
+        if bad_query is not None:
+            return bad_query
         for key, values in request.GET.lists():
             if unstorable(key) or any(unstorable(v) for v in values):
                 return key
@@ -100,21 +102,35 @@ class HostileInputMiddleware:
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
-def _undecodable(wsgi_text: str) -> bool:
-    """WSGI hands the path and query as latin-1 decoded bytes: are they not UTF-8?"""
+def _wsgi_bytes(text: str) -> bytes | None:
+    """WSGI hands the path and the query string over as latin-1 decoded bytes: the bytes again
+    (None when the text holds more than latin-1, i.e. was already decoded)."""
     try:
-        wsgi_text.encode("latin-1").decode("utf-8")
+        return text.encode("latin-1")
     except UnicodeEncodeError:
-        return False  # already text (test client): checked by `unstorable`
+        return None
+
+
+def _undecodable(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
     except UnicodeDecodeError:
         return True
     return False
 
 
-def _undecodable_key(raw_query: str) -> str | None:
-    for pair in raw_query.split("&"):
-        key, _sep, value = pair.partition("=")
-        if _undecodable(unquote_to_bytes(value.replace("+", " ")).decode("latin-1")):
-            name = unquote_to_bytes(key).decode("utf-8", "replace")
-            return name if not unstorable(name) else None
-    return None
+def _undecodable_query(raw_query: str) -> str | None:
+    """The name of the first query parameter whose value is not UTF-8 ("query" if the name
+    itself is not), or None when the whole query string decodes."""
+    raw = _wsgi_bytes(raw_query)
+    if raw is None or not _undecodable(unquote_to_bytes(raw)):
+        return None
+    for pair in raw.split(b"&"):
+        key, _sep, value = pair.partition(b"=")
+        name = unquote_to_bytes(key.replace(b"+", b" "))
+        if _undecodable(name):
+            return "query"
+        if _undecodable(unquote_to_bytes(value.replace(b"+", b" "))):
+            text = name.decode("utf-8")
+            return text if text and not unstorable(text) else "query"
+    return "query"
