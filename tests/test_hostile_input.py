@@ -172,6 +172,13 @@ def test_nul_in_every_page_search_box(client, admin_user) -> None:
         assert response.status_code == 400, name
         assert "q" in response.content.decode()
         assert client.get(reverse(name), {"q": "abc"}).status_code == 200
+    # the other search boxes: the complaint form's customer search, the KPI page's customer code
+    for name, param in (("complaints:customer_options", "customer_q"),
+                        ("analysis:kpi", "customer")):
+        response = client.get(reverse(name), {param: "C0\x001"})
+        assert response.status_code == 400, name
+        assert param in response.content.decode()
+        assert client.get(reverse(name), {param: "C001"}).status_code == 200, name
 
 
 def test_undecodable_query_and_nul_in_path_are_refused(client, admin_user, headers) -> None:
