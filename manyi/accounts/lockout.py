@@ -1,4 +1,4 @@
-"""Login lockout (django-axes, docs/decisions/0009): a user name is locked after
+"""Login lockout (django-axes, docs/decisions/0010): a user name is locked after
 AXES_FAILURE_LIMIT failed log-ins, an address after MANYI_LOGIN_ADDRESS_FAILURE_LIMIT (many
 people may share one office address), each for AXES_COOLOFF_TIME after the last failure.
 An administrator unlocks in the admin (users: "unlock log-in", or the access attempts) or with

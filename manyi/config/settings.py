@@ -226,7 +226,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Content-Security-Policy (django-csp, docs/decisions/0014): scripts only from our own static
+# Content-Security-Policy (django-csp, docs/decisions/0009): scripts only from our own static
 # files (no inline script, no eval); inline style attributes stay allowed (plotly and htmx set
 # styles). Permissions-Policy: the browser features Manyi never uses are switched off.
 CONTENT_SECURITY_POLICY = {
