@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -230,3 +231,44 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname}:{self.pid}"
+
+
+class NumberSequence(models.Model):
+    """The last number given per numbering scope (complaints, claims, feedback…) and year.
+
+    Numbers are gap-free: the counter is raised in the same transaction that saves the record
+    (`manyi.common.numbering.next_number`), so a failed save gives its number back."""
+
+    scope = models.CharField(_("numbering scope"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "year"], name="common_number_scope_year")
+        ]
+        ordering = ("scope", "year")
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.year}: {self.last}"
+
+
+class DeadlineSetting(models.Model):
+    """The company's own value of a deadline rule (`manyi.common.deadlines`), set in the admin;
+    without a row the procedure's default applies."""
+
+    key = models.CharField(_("rule"), max_length=80, unique=True)
+    value = models.PositiveIntegerField(
+        _("value"), validators=[MinValueValidator(1), MaxValueValidator(10000)]
+    )
+    note = models.CharField(_("reason for the change"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline setting")
+        verbose_name_plural = _("deadline settings")
+        ordering = ("key",)
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"
