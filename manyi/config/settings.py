@@ -269,5 +269,9 @@ MANYI_CALENDAR = os.environ.get("MANYI_CALENDAR", "CN")
 MANYI_ATTACHMENT_MAX_BYTES = int(os.environ.get("MANYI_ATTACHMENT_MAX_BYTES", str(10 << 20)))
 FORMAT_MODULE_PATH = ["manyi.formats"]
 
+# Requests one address may send to the survey pages over all links in 5 minutes (default 600,
+# manyi.surveys.constants); raise it behind a proxy that hides the respondents' addresses.
+MANYI_SURVEY_ADDRESS_REQUESTS = int(os.environ.get("MANYI_SURVEY_ADDRESS_REQUESTS", "0")) or None
+
 # Absolute links in e-mails to customers (survey invitations): the address they can reach.
 MANYI_PUBLIC_BASE_URL = os.environ.get("MANYI_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
