@@ -22,6 +22,7 @@ from .charts import (
 )
 from .formulas import chart_signals
 from .selectors import CampaignAnalysis, ComplaintAnalysis, KpiAnalysis, MonthlyChart
+from .selectors.figures import ItemRow
 from .selectors.survey import BREAKDOWNS, Figures
 
 M = K.Measure
@@ -73,38 +74,38 @@ def _figures_chart(chart_id: str, title: str, category: str, groups: list[Figure
     )
 
 
-def campaign_charts(a: CampaignAnalysis) -> list[Chart]:
+def _round4(value: float | None) -> float | None:
+    return round(value, 4) if value is not None else None
+
+
+def _items_chart(scored: list[ItemRow]) -> Chart:
+    return bar_chart(
+        "items", _("Results by item"), _("Item"), [r.label for r in scored],
+        [
+            # xgettext:no-python-format
+            Series(_("Mean % of maximum"), [r.percent for r in scored]),
+            Series(_("Top-2 share %"), [r.top2_pct for r in scored],
+                   [r.ci.low * 100 if r.ci else None for r in scored],
+                   [r.ci.high * 100 if r.ci else None for r in scored]),
+        ],
+        unit="%",
+        extra={
+            _("Answers"): [r.stats.answered for r in scored],
+            _("Unable to comment"): [r.stats.unable_to_comment for r in scored],
+            _("Mean"): [_round4(r.stats.mean) for r in scored],
+            _("SD"): [_round4(r.stats.sd) for r in scored],
+            _("Previous mean %"): [_round4(r.previous_percent) for r in scored],
+            _("Change (points)"): [_round4(r.change) for r in scored],
+            _("p value (top-2 change)"): [_round4(r.test.p_value if r.test else None)
+                                          for r in scored],
+            _("Significant"): [_("yes") if r.significant else "" for r in scored],
+        },
+        height=420,
+    )
+
+
+def _breakdown_charts(a: CampaignAnalysis) -> list[Chart]:
     charts: list[Chart] = []
-    scored = a.scored_items
-    if scored:
-        charts.append(bar_chart(
-            "items", _("Results by item"), _("Item"), [r.label for r in scored],
-            [
-                # xgettext:no-python-format
-                Series(_("Mean % of maximum"), [r.percent for r in scored]),
-                Series(_("Top-2 share %"), [r.top2_pct for r in scored],
-                       [r.ci.low * 100 if r.ci else None for r in scored],
-                       [r.ci.high * 100 if r.ci else None for r in scored]),
-            ],
-            unit="%",
-            extra={
-                _("Answers"): [r.stats.answered for r in scored],
-                _("Unable to comment"): [r.stats.unable_to_comment for r in scored],
-                _("Mean"): [round(r.stats.mean, 4) if r.stats.mean is not None else None
-                            for r in scored],
-                _("SD"): [round(r.stats.sd, 4) if r.stats.sd is not None else None
-                          for r in scored],
-                _("Previous mean %"): [round(r.previous_percent, 4)
-                                       if r.previous_percent is not None else None
-                                       for r in scored],
-                _("Change (points)"): [round(r.change, 4) if r.change is not None else None
-                                       for r in scored],
-                _("p value (top-2 change)"): [round(r.test.p_value, 4) if r.test else None
-                                              for r in scored],
-                _("Significant"): [_("yes") if r.significant else "" for r in scored],
-            },
-            height=420,
-        ))
     if a.dimensions:
         charts.append(_figures_chart("dimensions", _("Results by dimension"), _("Dimension"),
                                      a.dimensions))
@@ -114,61 +115,76 @@ def campaign_charts(a: CampaignAnalysis) -> list[Chart]:
         label = BREAKDOWNS[name][1] if name in BREAKDOWNS else _("Product line")
         charts.append(_figures_chart(f"by-{name}", _("Results by %(what)s") % {
             "what": str(label).lower()}, str(label), groups))
-    if a.trend:
-        labels = [f"{p.label} {p.campaign.number}" for p in a.trend]
-        targets = a.trend[-1].targets
-        charts.append(bar_chart(
-            "trend", _("Trend against earlier campaigns and targets"), _("Campaign"), labels,
-            [
-                Series(_("Degree %"), [p.figures.degree for p in a.trend], kind="line"),
-                Series(_("Rate %"), [p.figures.rate for p in a.trend], kind="line"),
-                Series(_("Top-2 share %"), [p.figures.top2_pct for p in a.trend], kind="line"),
-                Series(_("Return rate %"), [p.return_rate for p in a.trend], kind="line"),
-            ],
-            unit="%",
-            lines={_("target: %(m)s") % {"m": M(m).label}: float(v) for m, v in targets.items()},
-            extra={_("Answers"): [p.figures.answered for p in a.trend]},
-        ))
-        degrees = [p.figures.degree for p in a.trend]
-        if len(degrees) >= 3 and all(d is not None for d in degrees):
-            try:
-                xmr = xmr_chart([float(d) for d in degrees if d is not None])
-            except StatsInputError:
-                xmr = None
-            if xmr is not None:
-                charts.append(control_chart(
-                    "trend-control", _("Satisfaction degree: individuals control chart"),
-                    labels, xmr, unit="%", signals=_signals(M.DEGREE, xmr, near=True),
-                    targets={lab: float(targets[M.DEGREE]) for lab in labels}
-                    if M.DEGREE in targets else None,
-                ))
-    changed = [r for r in scored if r.change is not None]
-    if changed:
-        charts.append(bar_chart(
-            "changes", _("Change since the previous campaign"), _("Item"),
-            [r.label for r in changed],
-            [Series(_("Change of mean % (points)"), [r.change for r in changed])],
-            unit=_("points"),
-            extra={_("Top-2 share before %"): [round(r.previous_top2_pct, 4)
-                                               if r.previous_top2_pct is not None else None
-                                               for r in changed],
-                   _("Top-2 share now %"): [round(r.top2_pct, 4) if r.top2_pct is not None
-                                            else None for r in changed],
-                   _("p value"): [round(r.test.p_value, 4) if r.test else None
-                                  for r in changed],
-                   _("Significant"): [_("yes") if r.significant else "" for r in changed]},
-            note=_("Significance: two-proportion z test of the top-2 share, α = 5 %."),
-        ))
-    comp = a.competitor_items
-    if comp:
-        charts.append(bar_chart(
-            "competitor", _("Comparison with competitors"), _("Item"), [r.label for r in comp],
-            [Series(_("Us: mean %"), [r.percent for r in comp]),
-             Series(_("Competitor: mean %"), [r.competitor_percent for r in comp])],
-            unit="%",
-            extra={_("Our answers"): [r.stats.answered for r in comp],
-                   _("Competitor answers"): [r.competitor_n for r in comp]},
-        ))
+    return charts
+
+
+def _trend_control_chart(a: CampaignAnalysis, labels: list[str],
+                         targets: dict[str, Any]) -> Chart | None:
+    degrees = [p.figures.degree for p in a.trend]
+    if len(degrees) < 3 or any(d is None for d in degrees):
+        return None
+    try:
+        xmr = xmr_chart([float(d) for d in degrees if d is not None])
+    except StatsInputError:
+        return None
+    return control_chart(
+        "trend-control", _("Satisfaction degree: individuals control chart"),
+        labels, xmr, unit="%", signals=_signals(M.DEGREE, xmr, near=True),
+        targets={lab: float(targets[M.DEGREE]) for lab in labels}
+        if M.DEGREE in targets else None,
+    )
+
+
+def _trend_charts(a: CampaignAnalysis) -> list[Chart]:
+    if not a.trend:
+        return []
+    labels = [f"{p.label} {p.campaign.number}" for p in a.trend]
+    targets = a.trend[-1].targets
+    charts = [bar_chart(
+        "trend", _("Trend against earlier campaigns and targets"), _("Campaign"), labels,
+        [
+            Series(_("Degree %"), [p.figures.degree for p in a.trend], kind="line"),
+            Series(_("Rate %"), [p.figures.rate for p in a.trend], kind="line"),
+            Series(_("Top-2 share %"), [p.figures.top2_pct for p in a.trend], kind="line"),
+            Series(_("Return rate %"), [p.return_rate for p in a.trend], kind="line"),
+        ],
+        unit="%",
+        lines={_("target: %(m)s") % {"m": M(m).label}: float(v) for m, v in targets.items()},
+        extra={_("Answers"): [p.figures.answered for p in a.trend]},
+    )]
+    control = _trend_control_chart(a, labels, targets)
+    if control is not None:
+        charts.append(control)
+    return charts
+
+
+def _changes_chart(changed: list[ItemRow]) -> Chart:
+    return bar_chart(
+        "changes", _("Change since the previous campaign"), _("Item"),
+        [r.label for r in changed],
+        [Series(_("Change of mean % (points)"), [r.change for r in changed])],
+        unit=_("points"),
+        extra={_("Top-2 share before %"): [_round4(r.previous_top2_pct) for r in changed],
+               _("Top-2 share now %"): [_round4(r.top2_pct) for r in changed],
+               _("p value"): [_round4(r.test.p_value if r.test else None) for r in changed],
+               _("Significant"): [_("yes") if r.significant else "" for r in changed]},
+        note=_("Significance: two-proportion z test of the top-2 share, α = 5 %."),
+    )
+
+
+def _competitor_chart(comp: list[ItemRow]) -> Chart:
+    return bar_chart(
+        "competitor", _("Comparison with competitors"), _("Item"), [r.label for r in comp],
+        [Series(_("Us: mean %"), [r.percent for r in comp]),
+         Series(_("Competitor: mean %"), [r.competitor_percent for r in comp])],
+        unit="%",
+        extra={_("Our answers"): [r.stats.answered for r in comp],
+               _("Competitor answers"): [r.competitor_n for r in comp]},
+    )
+
+
+def _distribution_charts(a: CampaignAnalysis) -> list[Chart]:
+    charts: list[Chart] = []
     if a.histogram:
         charts.append(histogram_chart("histogram", _("Histogram of customer scores"),
                                       a.histogram, x_title=_("customer score (0–100)")))
@@ -180,6 +196,23 @@ def campaign_charts(a: CampaignAnalysis) -> list[Chart]:
         charts.append(quadrant_chart("quadrant", _("Importance–performance"), d.points,
                                      basis=d.basis, correlation=d.correlation,
                                      r_squared=d.r_squared, forms=d.forms))
+    return charts
+
+
+def campaign_charts(a: CampaignAnalysis) -> list[Chart]:
+    charts: list[Chart] = []
+    scored = a.scored_items
+    if scored:
+        charts.append(_items_chart(scored))
+    charts += _breakdown_charts(a)
+    charts += _trend_charts(a)
+    changed = [r for r in scored if r.change is not None]
+    if changed:
+        charts.append(_changes_chart(changed))
+    comp = a.competitor_items
+    if comp:
+        charts.append(_competitor_chart(comp))
+    charts += _distribution_charts(a)
     return charts
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 import math
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -76,6 +76,55 @@ def _order(c: Candidate) -> tuple[Decimal, int]:
     return (-c.revenue, c.id)
 
 
+def _eligible(c: Candidate, rules: TargetRules) -> bool:
+    if c.id in rules.exclude:
+        return False
+    if rules.levels and c.level not in rules.levels:
+        return False
+    if rules.classes and c.customer_class not in rules.classes:
+        return False
+    return not (rules.key_accounts_only and not c.key_account)
+
+
+def _select_top_per_line(bu: int, members: Sequence[Candidate], rules: TargetRules,
+                         reasons: dict[int, list[str]], warnings: list[str]) -> None:
+    """The largest customers of each product line, then every key account."""
+    lines: dict[int, list[Candidate]] = defaultdict(list)
+    for c in members:
+        for line in c.product_lines:
+            lines[line].append(c)
+    for line in sorted(lines):
+        top = lines[line][: rules.per_line_top]
+        if len(top) < rules.per_line_top:
+            warnings.append(f"bu {bu} line {line}: only {len(top)} customer(s) to select")
+        for c in top:
+            reasons[c.id].append(f"top{rules.per_line_top}:line{line}")
+    for c in members:
+        if c.key_account and c.id not in reasons:
+            reasons[c.id].append("key-account")
+
+
+def _select_to_coverage(bu: int, members: Sequence[Candidate], rules: TargetRules,
+                        by_id: Mapping[int, Candidate], total: Decimal,
+                        reasons: dict[int, list[str]], warnings: list[str]) -> None:
+    """The manual inclusions, then the largest remaining customers until the revenue
+    coverage is reached."""
+    for cid in sorted(rules.include):
+        c2 = by_id.get(cid)
+        if c2 is not None and c2.business_unit == bu and cid not in rules.exclude:
+            reasons[cid].append("manual")
+    covered = sum((by_id[cid].revenue for cid in reasons if by_id[cid].business_unit == bu),
+                  Decimal(0))
+    for c in members:
+        if total and covered / total >= rules.coverage:
+            break
+        if c.id not in reasons:
+            reasons[c.id].append("coverage")
+            covered += c.revenue
+    if total and covered / total < rules.coverage:
+        warnings.append(f"bu {bu}: coverage below the minimum with the filters given")
+
+
 def select_targets(candidates: Iterable[Candidate], rules: TargetRules) -> TargetSelection:
     """Apply the selection rules. Coverage is measured against all active customers of the
     BU (the denominator does not shrink when filters exclude customers)."""
@@ -85,48 +134,14 @@ def select_targets(candidates: Iterable[Candidate], rules: TargetRules) -> Targe
     totals: dict[int, Decimal] = defaultdict(Decimal)
     for c in pool:
         totals[c.business_unit] += c.revenue
-
-    def eligible(c: Candidate) -> bool:
-        if c.id in rules.exclude:
-            return False
-        if rules.levels and c.level not in rules.levels:
-            return False
-        if rules.classes and c.customer_class not in rules.classes:
-            return False
-        return not (rules.key_accounts_only and not c.key_account)
-
     reasons: dict[int, list[str]] = defaultdict(list)
     by_id = {c.id: c for c in pool}
     warnings: list[str] = []
     for bu in sorted(totals):
-        members = sorted((c for c in pool if c.business_unit == bu and eligible(c)), key=_order)
-        lines: dict[int, list[Candidate]] = defaultdict(list)
-        for c in members:
-            for line in c.product_lines:
-                lines[line].append(c)
-        for line in sorted(lines):
-            top = lines[line][: rules.per_line_top]
-            if len(top) < rules.per_line_top:
-                warnings.append(f"bu {bu} line {line}: only {len(top)} customer(s) to select")
-            for c in top:
-                reasons[c.id].append(f"top{rules.per_line_top}:line{line}")
-        for c in members:
-            if c.key_account and c.id not in reasons:
-                reasons[c.id].append("key-account")
-        for cid in sorted(rules.include):
-            c2 = by_id.get(cid)
-            if c2 is not None and c2.business_unit == bu and cid not in rules.exclude:
-                reasons[cid].append("manual")
-        covered = sum((by_id[cid].revenue for cid in reasons if by_id[cid].business_unit == bu),
-                      Decimal(0))
-        for c in members:
-            if totals[bu] and covered / totals[bu] >= rules.coverage:
-                break
-            if c.id not in reasons:
-                reasons[c.id].append("coverage")
-                covered += c.revenue
-        if totals[bu] and covered / totals[bu] < rules.coverage:
-            warnings.append(f"bu {bu}: coverage below the minimum with the filters given")
+        members = sorted((c for c in pool if c.business_unit == bu and _eligible(c, rules)),
+                         key=_order)
+        _select_top_per_line(bu, members, rules, reasons, warnings)
+        _select_to_coverage(bu, members, rules, by_id, totals[bu], reasons, warnings)
     coverage = []
     for bu in sorted(totals):
         ids = [cid for cid in reasons if by_id[cid].business_unit == bu]

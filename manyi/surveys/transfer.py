@@ -11,6 +11,7 @@ JSON: {"format": "manyi-survey-template/1", "code", "name", "name_en", "intro", 
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -56,6 +57,86 @@ def flatten(data: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _validate_meta(data: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
+    meta = {k: data.get(k, "") for k in META_FIELDS}
+    meta["competitor_block"] = _bool(meta["competitor_block"])
+    for k in META_FIELDS[:-1]:
+        meta[k] = str(meta[k] or "").strip()
+    for k in ("code", "name"):
+        if not meta[k]:
+            errors.setdefault(k, []).append(_("This field is required."))
+    return meta
+
+
+def _row_text(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "key": str(raw.get("key") or "").strip(),
+        "parent": str(raw.get("parent") or "").strip(),
+        "level": str(raw.get("level") or "").strip(),
+        "text": str(raw.get("text") or "").strip(),
+        "text_en": str(raw.get("text_en") or "").strip(),
+        "scale": str(raw.get("scale") or "").strip(),
+        "competitor": _bool(raw.get("competitor", False)),
+    }
+
+
+def _row_structure_errors(row: Mapping[str, Any], keys: Mapping[str, Any]
+                          ) -> list[tuple[str, str]]:
+    """(field, message) for the key, level, scale, texts and parent of one item row."""
+    out: list[tuple[str, str]] = []
+    if not row["key"]:
+        out.append(("key", _("This field is required.")))
+    elif row["key"] in keys:
+        out.append(("key", _("duplicate key %(k)s") % {"k": row["key"]}))
+    if row["level"] not in ItemLevel.values:
+        out.append(("level", _("must be one of %(v)s") % {"v": ", ".join(ItemLevel.values)}))
+    if row["scale"] not in Scale.values:
+        out.append(("scale", _("must be one of %(v)s") % {"v": ", ".join(Scale.values)}))
+    if not row["text"]:
+        out.append(("text", _("This field is required.")))
+    if not row["text_en"]:
+        out.append(("text_en", _("Every question needs its English text.")))
+    if row["parent"] and row["parent"] not in keys:
+        out.append(("parent", _("unknown parent %(p)s (parents come first)")
+                    % {"p": row["parent"]}))
+    return out
+
+
+def _row_scale_errors(row: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(field, message) for a scale that does not fit the item's level."""
+    out: list[tuple[str, str]] = []
+    if row["level"] == ItemLevel.DIMENSION and row["scale"] not in ("none", *Scale.values):
+        out.append(("scale", _("invalid")))
+    if row["level"] == ItemLevel.TEXT and row["scale"] != Scale.TEXT:
+        out.append(("scale", _("an opinion / suggestion field uses the free-text scale")))
+    if row["level"] in (ItemLevel.FACTOR, ItemLevel.SUBFACTOR) and row["scale"] in ANSWERLESS:
+        out.append(("scale", _("a factor or sub-factor needs a rating scale")))
+    return out
+
+
+def _row_numbers(row: dict[str, Any], raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Set the row's max_points and weight; (field, message) for each that is invalid."""
+    out: list[tuple[str, str]] = []
+    max_points = raw.get("max_points")
+    if row["scale"] == Scale.POINTS:
+        try:
+            row["max_points"] = int(max_points)
+            if not 1 <= row["max_points"] <= 1000:
+                raise ValueError
+        except (TypeError, ValueError):
+            out.append(("max_points", _("points items need a maximum between 1 and 1000")))
+    else:
+        row["max_points"] = None
+    try:
+        weight = Decimal(str(raw.get("weight", "1") or "1"))
+        if weight < 0 or weight >= 10000 or weight != weight.quantize(Decimal("0.01")):
+            raise InvalidOperation
+        row["weight"] = weight
+    except (InvalidOperation, ValueError):
+        out.append(("weight", _("a number ≥ 0 with at most two decimals")))
+    return out
+
+
 def validate(data: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Check a template document; return (meta, flat item rows). Errors name the field path."""
     if not isinstance(data, dict):
@@ -63,69 +144,18 @@ def validate(data: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     fmt = data.get("format", FORMAT)
     if fmt != FORMAT:
         raise ValidationError({"format": _("unknown format %(f)s") % {"f": fmt}})
-    meta = {k: data.get(k, "") for k in META_FIELDS}
-    meta["competitor_block"] = _bool(meta["competitor_block"])
-    for k in META_FIELDS[:-1]:
-        meta[k] = str(meta[k] or "").strip()
     errors: dict[str, list[str]] = {}
-    for k in ("code", "name"):
-        if not meta[k]:
-            errors.setdefault(k, []).append(_("This field is required."))
+    meta = _validate_meta(data, errors)
     rows = data["_rows"] if "_rows" in data else flatten(data)
     keys: dict[str, dict[str, Any]] = {}
     clean: list[dict[str, Any]] = []
     for n, raw in enumerate(rows):
         path = raw.get("_path") or f"items[{n}]"
-        row: dict[str, Any] = {
-            "key": str(raw.get("key") or "").strip(),
-            "parent": str(raw.get("parent") or "").strip(),
-            "level": str(raw.get("level") or "").strip(),
-            "text": str(raw.get("text") or "").strip(),
-            "text_en": str(raw.get("text_en") or "").strip(),
-            "scale": str(raw.get("scale") or "").strip(),
-            "competitor": _bool(raw.get("competitor", False)),
-        }
-
-        def bad(field: str, message: str, path: str = path) -> None:
+        row = _row_text(raw)
+        found = [*_row_structure_errors(row, keys), *_row_scale_errors(row),
+                 *_row_numbers(row, raw)]
+        for field, message in found:
             errors.setdefault(f"{path}.{field}", []).append(message)
-
-        if not row["key"]:
-            bad("key", _("This field is required."))
-        elif row["key"] in keys:
-            bad("key", _("duplicate key %(k)s") % {"k": row["key"]})
-        if row["level"] not in ItemLevel.values:
-            bad("level", _("must be one of %(v)s") % {"v": ", ".join(ItemLevel.values)})
-        if row["scale"] not in Scale.values:
-            bad("scale", _("must be one of %(v)s") % {"v": ", ".join(Scale.values)})
-        if not row["text"]:
-            bad("text", _("This field is required."))
-        if not row["text_en"]:
-            bad("text_en", _("Every question needs its English text."))
-        if row["parent"] and row["parent"] not in keys:
-            bad("parent", _("unknown parent %(p)s (parents come first)") % {"p": row["parent"]})
-        if row["level"] == ItemLevel.DIMENSION and row["scale"] not in ("none", *Scale.values):
-            bad("scale", _("invalid"))
-        if row["level"] == ItemLevel.TEXT and row["scale"] != Scale.TEXT:
-            bad("scale", _("an opinion / suggestion field uses the free-text scale"))
-        if row["level"] in (ItemLevel.FACTOR, ItemLevel.SUBFACTOR) and row["scale"] in ANSWERLESS:
-            bad("scale", _("a factor or sub-factor needs a rating scale"))
-        max_points = raw.get("max_points")
-        if row["scale"] == Scale.POINTS:
-            try:
-                row["max_points"] = int(max_points)
-                if not 1 <= row["max_points"] <= 1000:
-                    raise ValueError
-            except (TypeError, ValueError):
-                bad("max_points", _("points items need a maximum between 1 and 1000"))
-        else:
-            row["max_points"] = None
-        try:
-            weight = Decimal(str(raw.get("weight", "1") or "1"))
-            if weight < 0 or weight >= 10000 or weight != weight.quantize(Decimal("0.01")):
-                raise InvalidOperation
-            row["weight"] = weight
-        except (InvalidOperation, ValueError):
-            bad("weight", _("a number ≥ 0 with at most two decimals"))
         keys[row["key"]] = row
         clean.append(row)
     if not clean:

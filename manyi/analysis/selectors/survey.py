@@ -52,7 +52,7 @@ from ..formulas import (
     top2box_ka_counts,
 )
 from ..models import AnalysisTarget, BandSet, CampaignScoring, Method, TargetStatus
-from .cube import campaign_cells, campaign_sums, item_cells
+from .cube import Cells, campaign_cells, campaign_sums, item_cells
 from .figures import (
     CUSTOMER,
     SELF,
@@ -380,36 +380,36 @@ def _driver_quadrant(campaign: Campaign, rows: Sequence[ItemRow]) -> Drivers:
                    "relative-weights", by_name, weights.r_squared, len(sample))
 
 
-def campaign_analysis(campaign: Campaign, *, with_drivers: bool = True) -> CampaignAnalysis:
-    """Every figure of the campaign analysis page (and the report), from the rollups."""
-    scoring = scoring_of(campaign)
-    methods = scoring.method_list
-    trend_list = trend_campaigns(campaign)
-    ids = [c.pk for c in trend_list]
-    items = _items_of({c.template_id for c in trend_list})
-    base, groups = campaign_cells(campaign.pk)
-    overall = _figures(base.get((CUSTOMER, False), []), items, campaign.pk, campaign.number)
-    targets = _targets({c.period_year for c in trend_list})
-    tallies = _return_rates(ids)
-    trend = _trend_points(trend_list, items, tallies, targets, known={campaign.pk: overall})
-    # item rows of this campaign, compared with the previous campaign (matched by item key)
-    mine = [m for m in items.values() if m.item.template_id == campaign.template_id]
-    mine.sort(key=lambda m: (m.item.position, m.pk))
+CustomerRow = tuple[int, bool, int, Decimal, Decimal, Decimal, int, int]
+
+
+def _counts(cells: Iterable[tuple[int, int, int]]) -> dict[int, dict[int, int]]:
+    """counts[item id][value] = n."""
     counts: dict[int, dict[int, int]] = defaultdict(dict)
-    for item_id, value, n in base.get((CUSTOMER, False), []):
+    for item_id, value, n in cells:
         counts[item_id][value] = n
+    return counts
+
+
+def _previous_rows(trend_list: Sequence[Campaign], items: Mapping[int, ItemMeta]
+                   ) -> dict[str, ItemRow]:
+    """The rated item rows of the previous campaign, by item key."""
     previous_rows: dict[str, ItemRow] = {}
-    if len(trend_list) >= 2:
-        prev_counts: dict[int, dict[int, int]] = defaultdict(dict)
-        for item_id, value, n in item_cells(trend_list[-2].pk):
-            prev_counts[item_id][value] = n
-        for item_id, c in prev_counts.items():
-            meta = items.get(item_id)
-            if meta is not None and meta.item.rated:
-                previous_rows[meta.key] = _item_row(meta, c)
-    competitor_counts: dict[int, dict[int, int]] = defaultdict(dict)
-    for item_id, value, n in base.get((CUSTOMER, True), []):
-        competitor_counts[item_id][value] = n
+    if len(trend_list) < 2:
+        return previous_rows
+    for item_id, c in _counts(item_cells(trend_list[-2].pk)).items():
+        meta = items.get(item_id)
+        if meta is not None and meta.item.rated:
+            previous_rows[meta.key] = _item_row(meta, c)
+    return previous_rows
+
+
+def _item_rows(mine: Sequence[ItemMeta], base: Mapping[tuple[str, bool], Cells],
+               previous_rows: Mapping[str, ItemRow]) -> list[ItemRow]:
+    """The item rows of this campaign, compared with the previous campaign (matched by item
+    key) and with the competitor ratings."""
+    counts = _counts(base.get((CUSTOMER, False), []))
+    competitor_counts = _counts(base.get((CUSTOMER, True), []))
     rows: list[ItemRow] = []
     for meta in mine:
         if not meta.item.rated:
@@ -427,9 +427,13 @@ def campaign_analysis(campaign: Campaign, *, with_drivers: bool = True) -> Campa
             theirs = _item_row(meta, competitor_counts[meta.pk])
             row.competitor_percent, row.competitor_n = theirs.percent, theirs.stats.answered
         rows.append(row)
-    # dimensions
+    return rows
+
+
+def _dimensions(cells: Iterable[tuple[int, int, int]], items: Mapping[int, ItemMeta],
+                mine: Sequence[ItemMeta]) -> list[Figures]:
     dims: dict[str, Figures] = {}
-    for item_id, value, n in base.get((CUSTOMER, False), []):
+    for item_id, value, n in cells:
         meta = items.get(item_id)
         if meta is None or not meta.dimension_key:
             continue
@@ -437,29 +441,20 @@ def campaign_analysis(campaign: Campaign, *, with_drivers: bool = True) -> Campa
                               Figures(meta.dimension_key, meta.dimension_text))
         _add(fig, meta, value, n)
     dimension_order = {m.key: m.item.position for m in mine}
-    dimensions = sorted(dims.values(), key=lambda f: dimension_order.get(f.key, 0))
-    breakdowns = {name: _breakdown(column, groups.get(column, {}), items)
-                  for name, (column, _label) in BREAKDOWNS.items()}
-    breakdowns["product_line"] = _product_lines(campaign, all_five(items, campaign.template_id))
-    # per-customer figures: rate-loyalty, top-2-box KA, customer sums, histogram
-    customer_rows = list(
+    return sorted(dims.values(), key=lambda f: dimension_order.get(f.key, 0))
+
+
+def _customer_rows(campaign: Campaign) -> list[CustomerRow]:
+    """Per-customer sums of the customers' own forms (rate-loyalty, top-2-box KA, histogram)."""
+    return list(
         CustomerRollup.objects.filter(campaign=campaign, source=CUSTOMER, competitor=False)
         .values_list("customer_id", "key_account", "forms", "value_sum", "weighted_value",
                      "weighted_max", "top2", "top2_answered")
     )
-    scores = [
-        (cid, float(wv * 100 / wm)) for cid, _ka, _f, _v, wv, wm, _t, _tn in customer_rows if wm
-    ]
-    results: dict[str, Any] = {}
-    prev_fig = trend[-2].figures if len(trend) >= 2 else None
-    overall_test = None
-    if prev_fig is not None and prev_fig.five_answered and overall.five_answered:
-        overall_test = two_proportion_z_test(
-            prev_fig.top2, prev_fig.five_answered, overall.top2, overall.five_answered, K.ALPHA
-        )
-    results[Method.LEVEL_POINTS] = overall.level_points
-    results[Method.ITEM_PERCENT] = [(r, r.percent) for r in rows if r.meta.item.scored]
-    scored_rows = [r for r in rows if r.meta.item.scored]
+
+
+def _item_average(scored_rows: Sequence[ItemRow], customer_rows: Sequence[CustomerRow]
+                  ) -> dict[str, Any]:
     averages: ItemAverageCounts | None = None
     if scored_rows:
         averages = item_average_counts(
@@ -468,22 +463,23 @@ def campaign_analysis(campaign: Campaign, *, with_drivers: bool = True) -> Campa
             [r.stats.answered for r in scored_rows],
         )
     sums = [float(v) / f for _cid, _ka, f, v, _wv, _wm, _t, _tn in customer_rows if f]
-    results[Method.ITEM_AVERAGE] = {
+    return {
         "averages": averages,
         "customer_sum_mean": sum(sums) / len(sums) if sums else None,
         "customers": len(sums),
     }
-    rl: RateLoyaltyResult | None = None
-    if scores:
-        rl = stats_rate_loyalty([s for _c, s in scores], float(scoring.rate_above),
-                                float(scoring.loyalty_above))
-    results[Method.RATE_LOYALTY] = rl
+
+
+def _top2box_ka(customer_rows: Sequence[CustomerRow], scoring: CampaignScoring) -> Any:
     t2 = [CustomerCounts(str(cid), t, tn, ka) for cid, ka, _f, _v, _wv, _wm, t, tn in customer_rows]
     try:
-        results[Method.TOP2BOX_KA] = top2box_ka_counts(t2, float(scoring.ka_weight)) if t2 else None
+        return top2box_ka_counts(t2, float(scoring.ka_weight)) if t2 else None
     except StatsInputError:
-        results[Method.TOP2BOX_KA] = None
-    self_fig = _figures(base.get((SELF, False), []), items)
+        return None
+
+
+def _blended(self_fig: Figures, overall: Figures, scoring: CampaignScoring
+             ) -> dict[str, float | None]:
     blended: dict[str, float | None] = {
         "self_degree": self_fig.degree, "survey_degree": overall.degree,
         "self_rate": self_fig.rate, "survey_rate": overall.rate,
@@ -494,23 +490,56 @@ def campaign_analysis(campaign: Campaign, *, with_drivers: bool = True) -> Campa
         blended["degree"] = blend(self_fig.degree, overall.degree, w)
     if self_fig.rate is not None and overall.rate is not None:
         blended["rate"] = blend(self_fig.rate, overall.rate, w)
-    results[Method.BLEND] = blended
-    hist: tuple[Bin, ...] = ()
+    return blended
+
+
+def _method_results(scoring: CampaignScoring, overall: Figures, self_fig: Figures,
+                    rows: Sequence[ItemRow], customer_rows: Sequence[CustomerRow],
+                    scores: Sequence[tuple[int, float]]) -> dict[str, Any]:
+    """The result of every scoring method of the seeds, by method."""
+    scored_rows = [r for r in rows if r.meta.item.scored]
+    rl: RateLoyaltyResult | None = None
     if scores:
-        hist = histogram([s for _c, s in scores],
-                         equal_width_edges(0, 100, K.HISTOGRAM_BINS))
-    lows = [r for r in scored_rows if r.low]
-    par = pareto([r.label for r in lows], [r.low for r in lows]) if lows else None
-    lowest_ids = sorted(scores, key=lambda cs: cs[1])[:10]
-    names = Customer.objects.in_bulk([cid for cid, _s in lowest_ids])
-    lowest_customers = [(names[cid], s) for cid, s in lowest_ids if cid in names]
+        rl = stats_rate_loyalty([s for _c, s in scores], float(scoring.rate_above),
+                                float(scoring.loyalty_above))
+    return {
+        Method.LEVEL_POINTS: overall.level_points,
+        Method.ITEM_PERCENT: [(r, r.percent) for r in scored_rows],
+        Method.ITEM_AVERAGE: _item_average(scored_rows, customer_rows),
+        Method.RATE_LOYALTY: rl,
+        Method.TOP2BOX_KA: _top2box_ka(customer_rows, scoring),
+        Method.BLEND: _blended(self_fig, overall, scoring),
+    }
+
+
+def _overall_test(trend: Sequence[TrendPoint], overall: Figures) -> TwoProportionTest | None:
+    """This campaign's top-2-box share against the previous campaign's."""
+    prev_fig = trend[-2].figures if len(trend) >= 2 else None
+    if prev_fig is not None and prev_fig.five_answered and overall.five_answered:
+        return two_proportion_z_test(
+            prev_fig.top2, prev_fig.five_answered, overall.top2, overall.five_answered, K.ALPHA
+        )
+    return None
+
+
+def _suggestions(trend: Sequence[TrendPoint]) -> dict[str, Any]:
     suggestions = {}
     for measure, getter in TREND_MEASURES.items():
         values = [getter(p) for p in trend if getter(p) is not None]
         if values:
             suggestions[measure] = average_advanced_value(values, True)
+    return suggestions
+
+
+def _lowest_customers(scores: Sequence[tuple[int, float]]) -> list[tuple[Customer, float]]:
+    lowest_ids = sorted(scores, key=lambda cs: cs[1])[:10]
+    names = Customer.objects.in_bulk([cid for cid, _s in lowest_ids])
+    return [(names[cid], s) for cid, s in lowest_ids if cid in names]
+
+
+def _overview(campaign: Campaign, tallies: Mapping[int, tuple[int, int, int, int]]) -> Overview:
     invited, sent, completed, competitor_forms = tallies.get(campaign.pk, (0, 0, 0, 0))
-    overview = Overview(
+    return Overview(
         invited=invited, sent=sent, completed=completed,
         return_rate=_rate(completed, invited),
         min_return_rate=float(campaign.min_return_rate), min_forms=campaign.min_forms,
@@ -518,14 +547,46 @@ def campaign_analysis(campaign: Campaign, *, with_drivers: bool = True) -> Campa
         self_forms=Response.objects.filter(campaign=campaign, source=SELF,
                                            status=ResponseStatus.SUBMITTED).count(),
     )
+
+
+def campaign_analysis(campaign: Campaign, *, with_drivers: bool = True) -> CampaignAnalysis:
+    """Every figure of the campaign analysis page (and the report), from the rollups."""
+    scoring = scoring_of(campaign)
+    trend_list = trend_campaigns(campaign)
+    items = _items_of({c.template_id for c in trend_list})
+    base, groups = campaign_cells(campaign.pk)
+    overall = _figures(base.get((CUSTOMER, False), []), items, campaign.pk, campaign.number)
+    targets = _targets({c.period_year for c in trend_list})
+    tallies = _return_rates([c.pk for c in trend_list])
+    trend = _trend_points(trend_list, items, tallies, targets, known={campaign.pk: overall})
+    # item rows of this campaign, compared with the previous campaign (matched by item key)
+    mine = [m for m in items.values() if m.item.template_id == campaign.template_id]
+    mine.sort(key=lambda m: (m.item.position, m.pk))
+    rows = _item_rows(mine, base, _previous_rows(trend_list, items))
+    breakdowns = {name: _breakdown(column, groups.get(column, {}), items)
+                  for name, (column, _label) in BREAKDOWNS.items()}
+    breakdowns["product_line"] = _product_lines(campaign, all_five(items, campaign.template_id))
+    customer_rows = _customer_rows(campaign)
+    scores = [
+        (cid, float(wv * 100 / wm)) for cid, _ka, _f, _v, wv, wm, _t, _tn in customer_rows if wm
+    ]
+    self_fig = _figures(base.get((SELF, False), []), items)
+    hist: tuple[Bin, ...] = ()
+    if scores:
+        hist = histogram([s for _c, s in scores],
+                         equal_width_edges(0, 100, K.HISTOGRAM_BINS))
+    lows = [r for r in rows if r.meta.item.scored and r.low]
+    par = pareto([r.label for r in lows], [r.low for r in lows]) if lows else None
     this_year = {m: t for (m, y), t in targets.items() if y == campaign.period_year}
     return CampaignAnalysis(
-        campaign=campaign, scoring=scoring, methods=methods, overview=overview,
-        overall=overall,
+        campaign=campaign, scoring=scoring, methods=scoring.method_list,
+        overview=_overview(campaign, tallies), overall=overall,
         bands=BANDS_002_FIVE_LEVEL if scoring.bands == BandSet.B002_FIVE else BANDS_002,
-        items=rows, dimensions=dimensions, breakdowns=breakdowns, trend=trend,
-        suggestions=suggestions, targets=this_year, overall_test=overall_test,
-        results=results, histogram=hist, pareto=par,
+        items=rows, dimensions=_dimensions(base.get((CUSTOMER, False), []), items, mine),
+        breakdowns=breakdowns, trend=trend, suggestions=_suggestions(trend),
+        targets=this_year, overall_test=_overall_test(trend, overall),
+        results=_method_results(scoring, overall, self_fig, rows, customer_rows, scores),
+        histogram=hist, pareto=par,
         drivers=_driver_quadrant(campaign, rows) if with_drivers else Drivers(),
-        lowest_customers=lowest_customers,
+        lowest_customers=_lowest_customers(scores),
     )
