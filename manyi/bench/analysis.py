@@ -523,6 +523,7 @@ def complaints_setup(n: int) -> None:
 
     django.setup()
     from django.db import connection, transaction
+    from django.utils import timezone
 
     from manyi.common.calendar import local_tz
     from manyi.complaints.models import Complaint
@@ -533,7 +534,7 @@ def complaints_setup(n: int) -> None:
     line = ProductLine.objects.first()
     products = Product.objects.bulk_create([
         Product(model=f"BM-{i:03d}", name=f"基准产品{i}", product_line=line) for i in range(60)])
-    first = dt.date.today().replace(day=1)
+    first = timezone.localdate().replace(day=1)
     months = []
     y, m = first.year, first.month
     for _ in range(24):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from manyi.accounts.permissions import scope_queryset
 from manyi.audit.services import history_for
@@ -124,12 +125,15 @@ def customer_timeline(*, customer: Customer, user: Any, limit: int = 50) -> list
     for source in TIMELINE_SOURCES:
         events.extend(source(customer, user, limit))
 
-    def key(e: TimelineEvent) -> datetime:
-        if isinstance(e.at, datetime):
-            return e.at.replace(tzinfo=None)
-        return datetime(e.at.year, e.at.month, e.at.day)
+    return sorted(events, key=_event_moment, reverse=True)[:limit]
 
-    return sorted(events, key=key, reverse=True)[:limit]
+
+def _event_moment(e: TimelineEvent) -> datetime:
+    """An aware moment to order the timeline by: a date counts as the start of that day in the
+    company's time zone, a naive datetime as local time."""
+    if isinstance(e.at, datetime):
+        return e.at if timezone.is_aware(e.at) else timezone.make_aware(e.at)
+    return timezone.make_aware(datetime.combine(e.at, time.min))
 
 
 def customer_history(*, customer: Customer) -> Any:
@@ -148,7 +152,7 @@ def dashboard_figures(*, user: Any) -> dict[str, Any]:
         key_accounts=Count("id", filter=Q(key_account=True)),
         lost=Count("id", filter=Q(status="lost")),
     )
-    since = dt.date.today() - dt.timedelta(days=365)
+    since = timezone.localdate() - dt.timedelta(days=365)
     orders = scope_queryset(
         Order.objects.active().filter(order_date__gte=since), user, "order.view", "customer__"
     )
