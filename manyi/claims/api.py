@@ -15,7 +15,7 @@ from manyi.accounts.permissions import require
 from manyi.common.api_types import Id, Int64, Pagination
 from manyi.common.attachments import attachments_of
 
-from . import selectors, services, workflow
+from . import selectors, services
 from .filters import ClaimFilter, Period
 from .forms import (
     TRANSITION_FORMS,
@@ -27,6 +27,7 @@ from .forms import (
     transition_form,
 )
 from .models import Claim
+from .workflow import WORKFLOW
 
 router = Router(tags=["claims"])
 
@@ -271,7 +272,7 @@ def _detail(request: HttpRequest, claim: Claim) -> dict[str, Any]:
         quality_cost=selectors.claim_quality_cost(claim),
         history=list(selectors.claim_steps(claim)),
         attachments=[_attachment(a) for a in attachments_of(claim)],
-        allowed_steps=[t.name for t in workflow.available(claim, request.user)],
+        allowed_steps=[t.name for t in WORKFLOW.available(claim, request.user)],
     )
     return data
 
@@ -323,7 +324,7 @@ def get_claim(request: HttpRequest, pk: Id) -> Any:
 def transition_claim(request: HttpRequest, pk: Id, payload: ClaimTransitionIn) -> Any:
     claim = _claim(request, pk)
     if payload.name not in TRANSITION_FORMS:
-        workflow.transition(payload.name)  # raises "unknown step" (422)
+        WORKFLOW.transition(payload.name)  # raises "unknown step" (422)
     data = {**payload.data, "version": payload.version}
     if payload.name == "determine":
         seen: set[str] = set()

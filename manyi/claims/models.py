@@ -20,7 +20,7 @@ from manyi.common.models import QualityRecord
 from manyi.common.validators import not_in_future, text_max
 from manyi.customers.models import Contact, Customer, Order, Product
 
-from .workflow import TERMINAL, ClaimState, Liability
+from .states import TERMINAL, ClaimState, Liability
 
 ZERO = Decimal("0")
 

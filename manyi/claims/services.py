@@ -30,7 +30,6 @@ from manyi.common.models import Attachment
 from manyi.common.notify import notify_users
 from manyi.common.services import record_archive, record_create, record_update
 
-from . import workflow
 from .compensation import CompensationInputError, Line, calculate
 from .models import (
     Claim,
@@ -46,7 +45,8 @@ from .models import (
     RoundAnswer,
     SupplierRecourse,
 )
-from .workflow import ClaimState, Liability, TransitionError
+from .states import ClaimState, Liability
+from .workflow import WORKFLOW, TransitionError
 
 S = ClaimState
 NUMBER_PREFIX = "SP"
@@ -114,7 +114,7 @@ def _holder(role: str) -> User | None:
 
 
 def step_owner(claim: Claim, state: str) -> User | None:
-    kind = workflow.STEP_OWNER.get(state)
+    kind = WORKFLOW.owners.get(state)
     if kind is None:
         return None
     if kind == "handler":
@@ -209,7 +209,7 @@ def claim_update(
 ) -> Claim:
     """Edit the claim's data while the documents are being collected."""
     require(actor, "claim.add", claim)
-    workflow.check_work_state("edit", claim)
+    WORKFLOW.check_work("edit", claim, actor)
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -228,7 +228,7 @@ def may_attach(user: Any, claim: Claim) -> bool:
         return False
     if can(user, "claim.add", claim):
         return True
-    return bool(workflow.available(claim, user))
+    return bool(WORKFLOW.available(claim, user))
 
 
 def claim_attach(*, actor: Any, claim: Claim, upload: UploadedFile, note: str = "") -> Attachment:
@@ -264,17 +264,15 @@ def _transition(
     """Check permission, state and guard; move the claim; log the step; notify the owner.
 
     Everything happens in one transaction: a refused guard leaves nothing behind."""
-    tr = workflow.transition(name)
-    require(actor, tr.action, claim)
     with transaction.atomic():
         fresh = Claim.objects.select_related("customer", "handler").get(pk=claim.pk)
-        workflow.check_state(tr, fresh)
+        tr = WORKFLOW.check(name, fresh, actor, guard=False)  # the guard sees the new values
         if before is not None:
             before(fresh)
         values = {**(fields or {}), "step_note": note}
         for key, value in values.items():
             setattr(fresh, key, value)
-        workflow.check_guard(tr, fresh)
+        WORKFLOW.check_guard(tr, fresh, actor)
         source = fresh.state
         target = tr.target_for(fresh)
         now = timezone.now()
@@ -285,7 +283,7 @@ def _transition(
             step_due_at=step_deadline(target, now),
             step_owner=step_owner(fresh, target),
         )
-        if target in workflow.TERMINAL:
+        if target in WORKFLOW.terminal:
             values["closed_at"] = now
         updated = record_update(
             fresh, actor=actor, fields=values, expected_version=expected_version, note=str(tr.label)
@@ -361,7 +359,7 @@ def negotiation_round_add(
     require(actor, "claim.negotiate", claim)
     with transaction.atomic():
         fresh = Claim.objects.select_for_update().get(pk=claim.pk)
-        workflow.check_work_state("round", fresh)
+        WORKFLOW.check_work("round", fresh, actor)
         last = fresh.last_round()
         if last is not None and last.answer == RoundAnswer.ACCEPTED:
             raise TransitionError(
@@ -392,7 +390,7 @@ def negotiation_round_answer(
 ) -> NegotiationRound:
     """Record the customer's answer to a round that had none yet."""
     require(actor, "claim.negotiate", round.claim)
-    workflow.check_work_state("round", round.claim)
+    WORKFLOW.check_work("round", round.claim, actor)
     if round.answer != RoundAnswer.PENDING:
         raise TransitionError({"answer": _("This round already has the customer's answer.")})
     return record_update(
@@ -529,7 +527,7 @@ def compensation_calculate(
 ) -> Claim:
     """Finance's calculation: the lines replace any earlier calculation (archived)."""
     require(actor, "claim.compensate", claim)
-    workflow.check_work_state("calculate", claim)
+    WORKFLOW.check_work("calculate", claim, actor)
     share = claim.company_share_percent if claim.liability == Liability.SHARED else None
     try:
         result = calculate(lines, share)
@@ -621,7 +619,7 @@ def recourse_update(
 ) -> SupplierRecourse:
     """The deputy GM's negotiation with the supplier: notes, amounts, settlement date."""
     require(actor, "claim.recourse", claim)
-    workflow.check_work_state("recourse", claim)
+    WORKFLOW.check_work("recourse", claim, actor)
     unknown = set(data) - set(RECOURSE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -702,7 +700,7 @@ PERFORMERS: dict[str, Callable[..., Claim]] = {
     "settle_recourse": claim_settle_recourse,
     "close": claim_close,
 }
-assert set(PERFORMERS) == set(workflow.TRANSITIONS)
+assert set(PERFORMERS) == set(WORKFLOW.by_name)
 
 
 def claim_perform(
@@ -716,7 +714,7 @@ def claim_perform(
     """Run the step `name` with the cleaned data of its form (API and detail page)."""
     performer = PERFORMERS.get(name)
     if performer is None:
-        workflow.transition(name)  # raises the "unknown step" error
+        WORKFLOW.transition(name)  # raises the "unknown step" error
         raise AssertionError(name)
     return performer(actor=actor, claim=claim, expected_version=expected_version, **data)
 
@@ -729,7 +727,7 @@ def claims_notify_overdue(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     overdue = Claim.objects.filter(
         archived_at__isnull=True,
-        state__in=workflow.OPEN_STATES,
+        state__in=WORKFLOW.open_states,
         step_due_at__lt=now,
         step_owner__isnull=False,
     ).select_related("customer", "step_owner")

@@ -20,7 +20,7 @@ from manyi.common.pages import apply_validation_errors, form_errors, paginate, q
 from manyi.common.services import StaleRecordError
 from manyi.common.spreadsheets import spreadsheet_export, xlsx_response
 
-from . import selectors, services, workflow
+from . import selectors, services
 from .export import quality_cost_workbook
 from .filters import ClaimFilter, Period
 from .forms import (
@@ -34,7 +34,8 @@ from .forms import (
     transition_form,
 )
 from .models import Claim, NegotiationRound
-from .workflow import ClaimState, Liability
+from .states import ClaimState, Liability
+from .workflow import WORKFLOW
 
 
 def _claim_or_404(request: HttpRequest, pk: int) -> Claim:
@@ -125,13 +126,13 @@ def _detail(
 ) -> HttpResponse:
     """The detail page; `bound` replaces an unbound form with the one that has errors."""
     user = request.user
-    steps = workflow.available(claim, user)
+    steps = WORKFLOW.available(claim, user)
     step_forms = [
         (tr, bound.get(f"step_{tr.name}") or transition_form(tr.name, claim=claim))
         for tr in steps
     ]
     recourse = selectors.claim_recourse(claim)
-    work = {name: workflow.may_work(name, claim, user) for name in workflow.STEP_WORK}
+    work = {name: WORKFLOW.may_work(name, claim, user) for name in WORKFLOW.work}
     rounds = list(selectors.claim_rounds(claim))
     context = {
         "claim": claim,
@@ -177,7 +178,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def claim_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     claim = _claim_or_404(request, pk)
-    if name not in workflow.TRANSITIONS:
+    if name not in WORKFLOW.by_name:
         raise Http404
     form = transition_form(name, data=request.POST)
     status = 200
@@ -197,8 +198,8 @@ def claim_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             status = 422
             apply_validation_errors(form, exc)
         else:
-            messages.success(request, _("Done: %(step)s.") % {"step": workflow.TRANSITIONS[
-                name].label})
+            messages.success(request, _("Done: %(step)s.") % {
+                "step": WORKFLOW.transition(name).label})
             return redirect("claims:detail", pk=claim.pk)
     else:
         status = 422

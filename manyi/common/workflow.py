@@ -24,7 +24,12 @@ then does the work. Pages and the API never decide themselves which buttons to s
 `WORKFLOW.available(record, user)` (transitions) and `WORKFLOW.may_work(work, record, user)`.
 
 Guards take (record, user) and return {field: message} for every unmet condition, so a
-refusal names the fields.
+refusal names the fields. A page may offer a transition whose guard still fails, disabled, with
+the reason (`offers`); `first_of` combines guards when the page shows one reason at a time.
+
+Who may take a step is a permission action, or several (`also`: any one suffices); an action
+may be an alias resolved per record (`aliases`, e.g. "handler" is sales before escalation and
+quality after). `user=None` is the system and needs no permission.
 The kit imports no app: permissions are checked with `manyi.accounts.permissions.can`.
 """
 
@@ -34,9 +39,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 Guard = Callable[[Any, Any], Mapping[str, str]]  # (record, user) → {field: message}
 Route = Callable[[Any], str]
@@ -45,6 +50,32 @@ Route = Callable[[Any], str]
 class TransitionError(ValidationError):
     """A transition or a step refused because of the record's state or a guard; names the
     field (`state`, `name`, or the fields the guard names)."""
+
+
+class TransitionNotAllowed(TransitionError):
+    """The transition does not start from the record's state. `state` is that state,
+    `transition` the refused step and `allowed` the names of the steps that start from it."""
+
+    state: str = ""
+    transition: str = ""
+    allowed: list[str]
+
+
+class TransitionBlocked(TransitionError):
+    """The transition starts from the record's state, but a guard says it cannot happen yet."""
+
+
+def first_of(*guards: Guard) -> Guard:
+    """One guard made of several, checked in order: the errors of the first that fails."""
+
+    def guard(record: Any, user: Any) -> Mapping[str, str]:
+        for each in guards:
+            errors = each(record, user)
+            if errors:
+                return errors
+        return {}
+
+    return guard
 
 
 @dataclass(frozen=True)
@@ -56,6 +87,18 @@ class Transition:
     action: str  # the permission action (accounts.permissions) the actor needs on the record
     guard: Guard | None = None
     route: Route | None = None
+    also: tuple[str, ...] = ()  # further permission actions: any one of them suffices
+
+    @property
+    def who(self) -> tuple[str, ...]:
+        """Every permission action (or alias) that allows this transition."""
+        return (self.action, *self.also)
+
+    def check_target(self, target: str) -> str:
+        """A target chosen by the service (not by `route`) must be one the table allows."""
+        if target not in self.targets:
+            raise AssertionError(f"{self.name}: {target!r} is not one of {self.targets}")
+        return target
 
     def target_for(self, record: Any) -> str:
         target = self.route(record) if self.route else self.targets[0]
@@ -70,6 +113,28 @@ class Work:
 
     action: str
     states: tuple[str, ...]
+    also: tuple[str, ...] = ()  # further permission actions: any one of them suffices
+    guard: Guard | None = None
+
+    @property
+    def who(self) -> tuple[str, ...]:
+        return (self.action, *self.also)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A transition a page offers: `blocked` says why it cannot happen yet (a guard), or None."""
+
+    transition: Transition
+    blocked: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.transition.name
+
+    @property
+    def label(self) -> Any:
+        return self.transition.label
 
 
 @dataclass
@@ -83,6 +148,10 @@ class Workflow:
     deadlines: Mapping[str, str] = field(default_factory=dict)
     owners: Mapping[str, str] = field(default_factory=dict)
     state_field: str = "state"
+    # action aliases resolved per record, e.g. {"handler": lambda c: "complaint.quality"}
+    aliases: Mapping[str, Callable[[Any], str]] = field(default_factory=dict)
+    # builds the error for a transition that does not start from the record's state
+    refusal: Callable[[Any, str], TransitionError] | None = None
 
     def __post_init__(self) -> None:
         self.by_name: dict[str, Transition] = {t.name: t for t in self.transitions}
@@ -117,39 +186,73 @@ class Workflow:
                 {"name": gettext("Unknown step %(name)s.") % {"name": name}}
             ) from None
 
+    def next_transitions(self, record: Any) -> list[Transition]:
+        """The transitions that start from the record's state (whoever may take them)."""
+        state = self.state_of(record)
+        return [tr for tr in self.transitions if state in tr.sources]
+
+    def actions_for(self, step: Transition | Work, record: Any) -> tuple[str, ...]:
+        """The permission actions that allow `step` on `record` (aliases resolved)."""
+        return tuple(
+            self.aliases[a](record) if a in self.aliases else a for a in step.who
+        )
+
+    def permitted(self, step: Transition | Work, record: Any, user: Any) -> bool:
+        from manyi.accounts.permissions import can
+
+        if user is None:
+            return True
+        return any(can(user, action, record) for action in self.actions_for(step, record))
+
     def deadline_rule(self, state: str) -> str | None:
         """The key of the deadline rule (manyi.common.deadlines) of a state, if it has one."""
         return self.deadlines.get(state)
 
     # --- checking ------------------------------------------------------------------------
-    def check_state(self, tr: Transition, record: Any) -> None:
+    def not_allowed(self, tr: Transition, record: Any) -> TransitionError:
+        """The refusal of `tr` in the record's state: names the states it starts from and the
+        steps that are possible now (the workflow's own `refusal` if it has one)."""
+        if self.refusal is not None:
+            return self.refusal(record, tr.name)
         state = self.state_of(record)
-        if state not in tr.sources:
-            raise TransitionError(
-                {
-                    "state": gettext(
-                        "“%(step)s” is not possible while the %(record)s is “%(state)s”; it "
-                        "is possible when the %(record)s is: %(sources)s."
-                    )
-                    % {
-                        "step": tr.label,
-                        "record": self.record_label,
-                        "state": self.state_label(state),
-                        "sources": ", ".join(self.state_label(s) for s in tr.sources),
-                    }
-                }
-            )
+        nexts = self.next_transitions(record)
+        message = gettext(
+            "“%(step)s” is not possible while the %(record)s is “%(state)s”; it "
+            "is possible when the %(record)s is: %(sources)s."
+        ) % {
+            "step": tr.label,
+            "record": self.record_label,
+            "state": self.state_label(state),
+            "sources": ", ".join(self.state_label(s) for s in tr.sources),
+        }
+        allowed = gettext("Possible next steps: %(steps)s.") % {
+            "steps": ", ".join(f"“{t.label}”" for t in nexts)
+            or pgettext("next steps", "none")
+        }
+        error = TransitionNotAllowed({"state": f"{message} {allowed}"})
+        error.state, error.transition = state, tr.name
+        error.allowed = [t.name for t in nexts]
+        return error
+
+    def check_state(self, tr: Transition, record: Any) -> None:
+        if self.state_of(record) not in tr.sources:
+            raise self.not_allowed(tr, record)
 
     def check_guard(self, tr: Transition, record: Any, user: Any = None) -> None:
         if tr.guard is None:
             return
         errors = dict(tr.guard(record, user))
         if errors:
-            raise TransitionError(errors)
+            raise TransitionBlocked(errors)
+
+    def blocked_reason(self, step: Transition | Work, record: Any, user: Any) -> str | None:
+        """The first message of the step's guard, or None when nothing blocks it."""
+        if step.guard is None:
+            return None
+        errors = step.guard(record, user)
+        return next(iter(errors.values()), None) if errors else None
 
     def check_permission(self, action: str, record: Any, user: Any) -> None:
-        from django.core.exceptions import PermissionDenied
-
         from manyi.accounts.permissions import can
 
         if user is not None and not can(user, action, record):
@@ -160,43 +263,60 @@ class Workflow:
         (scheduled jobs, data migrations), which needs no permission."""
         tr = self.transition(name)
         self.check_state(tr, record)
-        self.check_permission(tr.action, record, user)
+        if not self.permitted(tr, record, user):
+            raise PermissionDenied(gettext("You may not do this on this record."))
         if guard:
             self.check_guard(tr, record, user)
         return tr
 
-    def check_work(self, work: str, record: Any, user: Any) -> None:
+    def check_work(
+        self, work: str, record: Any, user: Any, *, state: bool = True, guard: bool = True
+    ) -> None:
+        """State (unless `state=False`), permission and guard of a step that is not a
+        transition."""
         step = self.work[work]
-        state = self.state_of(record)
-        if state not in step.states:
+        current = self.state_of(record)
+        if state and current not in step.states:
             raise TransitionError(
                 {
                     "state": gettext("This is not possible while the %(record)s is “%(state)s”.")
-                    % {"record": self.record_label, "state": self.state_label(state)}
+                    % {"record": self.record_label, "state": self.state_label(current)}
                 }
             )
-        self.check_permission(step.action, record, user)
+        if not self.permitted(step, record, user):
+            raise PermissionDenied(gettext("You may not do this on this record."))
+        if guard and step.guard is not None:
+            errors = dict(step.guard(record, user))
+            if errors:
+                raise TransitionBlocked(errors)
 
     # --- what a page shows -----------------------------------------------------------------
     def available(self, record: Any, user: Any) -> list[Transition]:
         """The transitions `user` may start on `record` now (guards are checked on submit)."""
-        from manyi.accounts.permissions import can
+        return [tr for tr in self.next_transitions(record) if self.permitted(tr, record, user)]
 
-        state = self.state_of(record)
+    def offers(self, record: Any, user: Any) -> list[Offer]:
+        """What a page offers `user`: the transitions he may start now, each with the reason a
+        guard still blocks it (the page shows it disabled), or None."""
         return [
-            tr
-            for tr in self.transitions
-            if state in tr.sources and can(user, tr.action, record)
+            Offer(tr, self.blocked_reason(tr, record, user))
+            for tr in self.available(record, user)
         ]
 
     def may(self, name: str, record: Any, user: Any) -> bool:
         return any(tr.name == name for tr in self.available(record, user))
 
     def may_work(self, work: str, record: Any, user: Any) -> bool:
-        from manyi.accounts.permissions import can
-
         step = self.work[work]
-        return self.state_of(record) in step.states and can(user, step.action, record)
+        return (
+            self.state_of(record) in step.states
+            and self.permitted(step, record, user)
+            and self.blocked_reason(step, record, user) is None
+        )
+
+    def work_allowed(self, record: Any, user: Any) -> set[str]:
+        """The names of the steps that are not transitions which `user` may do now."""
+        return {name for name in self.work if self.may_work(name, record, user)}
 
     def describe(self) -> list[dict[str, Any]]:
         """The transitions as rows (for the generated docs)."""
@@ -219,3 +339,36 @@ def register(workflow: Workflow) -> Workflow:
     """Every module's workflow, for the generated docs and the checks."""
     REGISTRY[workflow.name] = workflow
     return workflow
+
+
+def refusal_sentences(
+    workflow: str, sentences: Mapping[str, Any]
+) -> Callable[[Any, str], TransitionError]:
+    """A workflow's `refusal` that keeps the module's own sentence per transition or step
+    (e.g. "Only a running campaign can be closed."), as a non-field error; `%(state)s` in a
+    sentence is the record's state. A step without a sentence gets a generic one. `workflow`
+    is the registered name (looked up when a refusal is built, so the table can be declared
+    before the workflow)."""
+
+    def refuse(record: Any, name: str) -> TransitionError:
+        flow = REGISTRY[workflow]
+        state = flow.state_of(record)
+        sentence = sentences.get(name) or gettext(
+            "This is not possible while the %(record)s is “%(state)s”."
+        )
+        error = TransitionNotAllowed(
+            str(sentence) % {"record": flow.record_label, "state": flow.state_label(state)}
+        )
+        error.state, error.transition = state, name
+        error.allowed = [t.name for t in flow.next_transitions(record)]
+        return error
+
+    return refuse
+
+
+def check_work_refusing(flow: Workflow, work: str, record: Any, user: Any) -> None:
+    """`flow.check_work`, but a step in the wrong state is refused with the workflow's own
+    `refusal` (its sentence for `work`, see `refusal_sentences`) when it has one."""
+    if flow.refusal is not None and flow.state_of(record) not in flow.work[work].states:
+        raise flow.refusal(record, work)
+    flow.check_work(work, record, user)
