@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from manyi.common.inputs import parse_id
+from manyi.common.filters import FilterParams
 
 from .workflow import OPEN_STATES, ClaimState, Liability
 
@@ -21,19 +21,6 @@ CLAIM_SORTS = {
     "due": ("step_due_at", "sequence"),
     "-amount": ("-claimed_amount", "-sequence"),
 }
-
-
-def _iso(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value or ""))
-    except ValueError:
-        return None
-
-
-def _flag(value: Any) -> bool | None:
-    return {"1": True, "true": True, "yes": True, "0": False, "false": False}.get(
-        str(value or "").lower()
-    )
 
 
 @dataclass(frozen=True)
@@ -50,20 +37,17 @@ class ClaimFilter:
 
     @classmethod
     def from_params(cls, params: Any) -> ClaimFilter:
-        state = str(params.get("state") or "")
-        liability = str(params.get("liability") or "")
-        customer = str(params.get("customer") or "")
-        sort = str(params.get("sort") or "-received")
+        p = FilterParams(params)
         return cls(
-            q=str(params.get("q") or "").strip(),
-            state=state if state in ClaimState.values or state == "open" else "",
-            customer=parse_id(customer),
-            liability=liability if liability in Liability.values else "",
-            date_from=_iso(params.get("date_from")),
-            date_to=_iso(params.get("date_to")),
-            overdue=bool(_flag(params.get("overdue"))),
-            archived=bool(_flag(params.get("archived"))),
-            sort=sort if sort in CLAIM_SORTS else "-received",
+            q=p.text("q"),
+            state=p.choice("state", {*ClaimState.values, "open"}),
+            customer=p.id("customer"),
+            liability=p.choice("liability", Liability),
+            date_from=p.date("date_from"),
+            date_to=p.date("date_to"),
+            overdue=bool(p.flag("overdue")),
+            archived=bool(p.flag("archived")),
+            sort=p.sort("sort", CLAIM_SORTS, "-received"),
         )
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -108,8 +92,9 @@ class Period:
             default_from = dt.date(today.year, 1, 1)
         else:
             default_from = dt.date(today.year - 1, today.month + 1, 1)
-        start = _iso(params.get("date_from")) or default_from
-        end = _iso(params.get("date_to")) or today
+        p = FilterParams(params)
+        start = p.date("date_from") or default_from
+        end = p.date("date_to") or today
         if end < start:
             start, end = end, start
         return cls(start, end)

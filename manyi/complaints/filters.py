@@ -10,8 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from manyi.common.calendar import local_tz
-from manyi.common.inputs import parse_id
+from manyi.common.filters import FilterParams, day_start
 
 SORTS = {
     "-received": ("-received_at", "-id"),
@@ -48,10 +47,6 @@ def period_bounds(period: str) -> tuple[dt.date, dt.date] | None:
     return start, end
 
 
-def day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=local_tz())
-
-
 @dataclass(frozen=True)
 class ComplaintFilter:
     q: str = ""
@@ -71,34 +66,23 @@ class ComplaintFilter:
 
     @classmethod
     def from_params(cls, params: Any) -> ComplaintFilter:
-        def text(name: str) -> str:
-            return str(params.get(name) or "").strip()
-
-        def as_int(name: str) -> int | None:
-            return parse_id(text(name))
-
-        def as_bool(name: str) -> bool | None:
-            return {"1": True, "true": True, "yes": True, "0": False, "false": False}.get(
-                text(name).lower()
-            )
-
-        sort = text("sort")
-        period = text("period")
+        p = FilterParams(params, strip=True)
+        period = p.raw("period")
         return cls(
-            q=text("q")[:100],
-            state=text("state"),
-            severity=text("severity"),
-            channel=text("channel"),
-            category=text("category"),
-            overdue=as_bool("overdue"),
-            escalated=as_bool("escalated"),
-            office=as_int("office"),
-            customer=as_int("customer"),
+            q=p.text("q", max_length=100),
+            state=p.raw("state"),
+            severity=p.raw("severity"),
+            channel=p.raw("channel"),
+            category=p.raw("category"),
+            overdue=p.flag("overdue"),
+            escalated=p.flag("escalated"),
+            office=p.id("office"),
+            customer=p.id("customer"),
             period=period if period_bounds(period) else "",
-            date_from=_iso(text("date_from")),
-            date_to=_iso(text("date_to")),
-            archived=bool(as_bool("archived")),
-            sort=sort if sort in SORTS else "-received",
+            date_from=p.iso_date("date_from"),
+            date_to=p.iso_date("date_to"),
+            archived=bool(p.flag("archived")),
+            sort=p.sort("sort", SORTS, "-received"),
         )
 
     def apply(self, qs: QuerySet[Any], now: dt.datetime | None = None) -> QuerySet[Any]:
@@ -153,10 +137,3 @@ class ComplaintFilter:
             end = dt.date.fromisoformat(self.date_to) + dt.timedelta(days=1)
             qs = qs.filter(received_at__lt=day_start(end))
         return qs.order_by(*SORTS[self.sort])
-
-
-def _iso(value: str) -> str:
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        return ""

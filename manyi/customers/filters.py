@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from manyi.common.inputs import parse_id
+from manyi.common.filters import FilterParams
 
 CUSTOMER_SORTS = {
     "code": "code",
@@ -45,26 +45,19 @@ class CustomerFilter:
 
     @classmethod
     def from_params(cls, params: Any) -> CustomerFilter:
-        def as_int(name: str) -> int | None:
-            return parse_id(params.get(name))
-
-        def as_bool(name: str) -> bool | None:
-            value = str(params.get(name) or "").lower()
-            return {"1": True, "true": True, "yes": True, "0": False, "false": False}.get(value)
-
-        sort = str(params.get("sort") or "code")
+        p = FilterParams(params)
         return cls(
-            q=str(params.get("q") or "").strip(),
-            branch_office=as_int("branch_office"),
-            business_unit=as_int("business_unit"),
-            region=as_int("region"),
-            level=str(params.get("level") or ""),
-            customer_class=str(params.get("customer_class") or ""),
-            key_account=as_bool("key_account"),
-            status=str(params.get("status") or ""),
-            kind=str(params.get("kind") or ""),
-            archived=bool(as_bool("archived")),
-            sort=sort if sort in CUSTOMER_SORTS else "code",
+            q=p.text("q"),
+            branch_office=p.id("branch_office"),
+            business_unit=p.id("business_unit"),
+            region=p.id("region"),
+            level=p.raw("level"),
+            customer_class=p.raw("customer_class"),
+            key_account=p.flag("key_account"),
+            status=p.raw("status"),
+            kind=p.raw("kind"),
+            archived=bool(p.flag("archived")),
+            sort=p.sort("sort", CUSTOMER_SORTS, "code"),
         )
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -100,16 +93,14 @@ class OrderFilter:
 
     @classmethod
     def from_params(cls, params: Any) -> OrderFilter:
-        customer = str(params.get("customer") or "")
-        late = str(params.get("late") or "").lower()
-        sort = str(params.get("sort") or "-date")
+        p = FilterParams(params)
         return cls(
-            q=str(params.get("q") or "").strip(),
-            customer=parse_id(customer),
-            date_from=_iso(params.get("date_from")),
-            date_to=_iso(params.get("date_to")),
-            late={"1": True, "true": True, "0": False, "false": False}.get(late),
-            sort=sort if sort in ORDER_SORTS else "-date",
+            q=p.text("q"),
+            customer=p.id("customer"),
+            date_from=p.iso_date("date_from"),
+            date_to=p.iso_date("date_to"),
+            late=p.flag("late"),
+            sort=p.sort("sort", ORDER_SORTS, "-date"),
         )
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -134,15 +125,6 @@ class OrderFilter:
         return qs.order_by(ORDER_SORTS[self.sort], "-id")
 
 
-def _iso(value: Any) -> str:
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(str(value or "")).isoformat()
-    except ValueError:
-        return ""
-
-
 CONTACT_SORTS = {
     "name": "name",
     "-name": "-name",
@@ -160,12 +142,12 @@ class ContactFilter:
 
     @classmethod
     def from_params(cls, params: Any) -> ContactFilter:
-        sort = str(params.get("sort") or "customer")
+        p = FilterParams(params)
         return cls(
-            q=str(params.get("q") or "").strip(),
-            function=str(params.get("function") or ""),
-            decision_class=str(params.get("decision_class") or ""),
-            sort=sort if sort in CONTACT_SORTS else "customer",
+            q=p.text("q"),
+            function=p.raw("function"),
+            decision_class=p.raw("decision_class"),
+            sort=p.sort("sort", CONTACT_SORTS, "customer"),
         )
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from manyi.common.inputs import parse_id
+from manyi.common.filters import FilterParams, day_start
 
 from .models import FeedbackChannel, FeedbackKind, FeedbackStatus
 
@@ -21,31 +21,6 @@ FEEDBACK_SORTS = {
     "due": "due_at",
     "-due": "-due_at",
 }
-
-
-def _as_int(params: Any, name: str) -> int | None:
-    return parse_id(params.get(name))
-
-
-def _as_bool(params: Any, name: str) -> bool | None:
-    value = str(params.get(name) or "").lower()
-    return {"1": True, "true": True, "yes": True, "0": False, "false": False}.get(value)
-
-
-def _as_date(params: Any, name: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(params.get(name) or ""))
-    except ValueError:
-        return None
-
-
-def _choice(params: Any, name: str, choices: Any) -> str:
-    value = str(params.get(name) or "")
-    return value if value in choices.values else ""
-
-
-def local_day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 @dataclass(frozen=True)
@@ -64,19 +39,19 @@ class FeedbackFilter:
 
     @classmethod
     def from_params(cls, params: Any) -> FeedbackFilter:
-        sort = str(params.get("sort") or "-received")
+        p = FilterParams(params)
         return cls(
-            q=str(params.get("q") or "").strip(),
-            kind=_choice(params, "kind", FeedbackKind),
-            channel=_choice(params, "channel", FeedbackChannel),
-            status=_choice(params, "status", FeedbackStatus),
-            department=_as_int(params, "department"),
-            customer=_as_int(params, "customer"),
-            date_from=_as_date(params, "date_from"),
-            date_to=_as_date(params, "date_to"),
-            overdue=bool(_as_bool(params, "overdue")),
-            archived=bool(_as_bool(params, "archived")),
-            sort=sort if sort in FEEDBACK_SORTS else "-received",
+            q=p.text("q"),
+            kind=p.choice("kind", FeedbackKind),
+            channel=p.choice("channel", FeedbackChannel),
+            status=p.choice("status", FeedbackStatus),
+            department=p.id("department"),
+            customer=p.id("customer"),
+            date_from=p.date("date_from"),
+            date_to=p.date("date_to"),
+            overdue=bool(p.flag("overdue")),
+            archived=bool(p.flag("archived")),
+            sort=p.sort("sort", FEEDBACK_SORTS, "-received"),
         )
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -100,9 +75,9 @@ class FeedbackFilter:
         if self.customer is not None:
             qs = qs.filter(customer_id=self.customer)
         if self.date_from:
-            qs = qs.filter(received_at__gte=local_day_start(self.date_from))
+            qs = qs.filter(received_at__gte=day_start(self.date_from))
         if self.date_to:
-            qs = qs.filter(received_at__lt=local_day_start(self.date_to + dt.timedelta(days=1)))
+            qs = qs.filter(received_at__lt=day_start(self.date_to + dt.timedelta(days=1)))
         if self.overdue:
             qs = qs.filter(status=FeedbackStatus.OPEN, due_at__lt=timezone.now())
         return qs.order_by(FEEDBACK_SORTS[self.sort], "-id")
@@ -120,12 +95,13 @@ class PraiseFilter:
     def from_params(cls, params: Any) -> PraiseFilter:
         from .models import PraiseAspect
 
+        p = FilterParams(params)
         return cls(
-            q=str(params.get("q") or "").strip(),
-            aspect=_choice(params, "aspect", PraiseAspect),
-            department=_as_int(params, "department"),
-            date_from=_as_date(params, "date_from"),
-            date_to=_as_date(params, "date_to"),
+            q=p.text("q"),
+            aspect=p.choice("aspect", PraiseAspect),
+            department=p.id("department"),
+            date_from=p.date("date_from"),
+            date_to=p.date("date_to"),
         )
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -143,7 +119,7 @@ class PraiseFilter:
         if self.department is not None:
             qs = qs.filter(department_id=self.department)
         if self.date_from:
-            qs = qs.filter(issued_at__gte=local_day_start(self.date_from))
+            qs = qs.filter(issued_at__gte=day_start(self.date_from))
         if self.date_to:
-            qs = qs.filter(issued_at__lt=local_day_start(self.date_to + dt.timedelta(days=1)))
+            qs = qs.filter(issued_at__lt=day_start(self.date_to + dt.timedelta(days=1)))
         return qs.order_by("-issued_at", "-id")

@@ -9,30 +9,9 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from manyi.common.inputs import parse_id
+from manyi.common.filters import FilterParams
 
 from .models import DamageKind, DamageStatus, DocumentType, LoanSlip, PropertyKind, PropertyStatus
-
-
-def _as_int(params: Any, name: str) -> int | None:
-    return parse_id(params.get(name))
-
-
-def _as_bool(params: Any, name: str) -> bool | None:
-    value = str(params.get(name) or "").lower()
-    return {"1": True, "true": True, "yes": True, "0": False, "false": False}.get(value)
-
-
-def _as_date(params: Any, name: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(params.get(name) or ""))
-    except ValueError:
-        return None
-
-
-def _choice(params: Any, name: str, choices: Any) -> str:
-    value = str(params.get(name) or "")
-    return value if value in choices.values else ""
 
 
 def overdue_loans(now: dt.datetime | None = None) -> QuerySet[LoanSlip]:
@@ -55,16 +34,17 @@ class PropertyFilter:
 
     @classmethod
     def from_params(cls, params: Any) -> PropertyFilter:
+        p = FilterParams(params)
         return cls(
-            q=str(params.get("q") or "").strip(),
-            kind=_choice(params, "kind", PropertyKind),
-            status=_choice(params, "status", PropertyStatus),
-            customer=_as_int(params, "customer"),
-            department=_as_int(params, "department"),
-            date_from=_as_date(params, "date_from"),
-            date_to=_as_date(params, "date_to"),
-            overdue=bool(_as_bool(params, "overdue")),
-            archived=bool(_as_bool(params, "archived")),
+            q=p.text("q"),
+            kind=p.choice("kind", PropertyKind),
+            status=p.choice("status", PropertyStatus),
+            customer=p.id("customer"),
+            department=p.id("department"),
+            date_from=p.date("date_from"),
+            date_to=p.date("date_to"),
+            overdue=bool(p.flag("overdue")),
+            archived=bool(p.flag("archived")),
         )
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -105,12 +85,13 @@ class LoanFilter:
 
     @classmethod
     def from_params(cls, params: Any) -> LoanFilter:
+        p = FilterParams(params)
         return cls(
-            q=str(params.get("q") or "").strip(),
-            open=_as_bool(params, "open"),
-            overdue=bool(_as_bool(params, "overdue")),
-            department=_as_int(params, "department"),
-            borrower=_as_int(params, "borrower"),
+            q=p.text("q"),
+            open=p.flag("open"),
+            overdue=bool(p.flag("overdue")),
+            department=p.id("department"),
+            borrower=p.id("borrower"),
         )
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -145,12 +126,13 @@ class DocumentFilter:
 
     @classmethod
     def from_params(cls, params: Any) -> DocumentFilter:
+        p = FilterParams(params)
         return cls(
-            q=str(params.get("q") or "").strip(),
-            doc_type=_choice(params, "doc_type", DocumentType),
-            customer=_as_int(params, "customer"),
-            department=_as_int(params, "department"),
-            current=_as_bool(params, "current"),
+            q=p.text("q"),
+            doc_type=p.choice("doc_type", DocumentType),
+            customer=p.id("customer"),
+            department=p.id("department"),
+            current=p.flag("current"),
         )
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -185,10 +167,11 @@ class DamageFilter:
 
     @classmethod
     def from_params(cls, params: Any) -> DamageFilter:
+        p = FilterParams(params)
         return cls(
-            q=str(params.get("q") or "").strip(),
-            kind=_choice(params, "kind", DamageKind),
-            status=_choice(params, "status", DamageStatus),
+            q=p.text("q"),
+            kind=p.choice("kind", DamageKind),
+            status=p.choice("status", DamageStatus),
         )
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
