@@ -22,7 +22,6 @@ from manyi.stats.items import ItemStatistics, LevelShare
 from manyi.stats.scoring import (
     DEFAULT_LEVEL_POINTS,
     SATISFIED_LEVELS,
-    TOP2BOX_LEVELS,
     CustomerRatio,
     LevelPointsResult,
     Top2BoxResult,
@@ -90,12 +89,6 @@ def item_statistics_counts(
             for level in levels
         ),
     )
-
-
-def top2_share(counts: Mapping[int, int]) -> tuple[int, int]:
-    """(answers of 4 or 5, answers) of a 1–5 item — the ECSS satisfied count and its base."""
-    given = _checked(counts, (1, 2, 3, 4, 5), "counts")
-    return sum(n for v, n in given.items() if v in TOP2BOX_LEVELS), sum(given.values())
 
 
 @dataclass(frozen=True)

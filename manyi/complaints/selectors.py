@@ -138,10 +138,6 @@ class Kpis:
         return self.closure_rate >= self.closure_target
 
 
-def _hours(delta: dt.timedelta) -> Decimal:
-    return Decimal(delta.total_seconds() / 3600).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
 def complaint_kpis(
     qs: QuerySet[Complaint],
     *,

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from manyi.accounts.models import Department
 from manyi.accounts.permissions import RecordScope, Scope, scope_for, scope_queryset
@@ -254,9 +254,3 @@ def delegated_summary(*, user: Any) -> dict[int, int]:
     for cid in qs.values_list("campaign_id", flat=True):
         out[cid] += 1
     return dict(out)
-
-
-def low_answers(response: Response) -> QuerySet[Any]:
-    return response.answers.select_related("item").filter(
-        Q(value__isnull=False), competitor=False
-    ).order_by("item__position")

@@ -163,9 +163,6 @@ class CampaignAnalysis:
     def previous(self) -> TrendPoint | None:
         return self.trend[-2] if len(self.trend) >= 2 else None
 
-    def uses(self, method: str) -> bool:
-        return method in self.methods
-
 
 def scoring_of(campaign: Campaign) -> CampaignScoring:
     """The campaign's scoring methods, or the defaults (every method) when none were chosen."""
