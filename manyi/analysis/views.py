@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from manyi.accounts.permissions import can, require, require_all
 from manyi.common.inputs import parse_int
-from manyi.common.pages import apply_validation_errors
+from manyi.common.pages import FormOutcome, form_errors
 from manyi.common.services import StaleRecordError
 from manyi.common.spreadsheets import spreadsheet_export, xlsx_response
 from manyi.customers.models import Customer
@@ -265,24 +265,17 @@ def problem_status(request: HttpRequest, pk: int) -> HttpResponse:
     problem = _problem_or_404(request, pk)
     require(request.user, "problem.manage", problem)
     form = ProblemStatusForm(request.POST)
-    status_code = 200
+    outcome = FormOutcome()
     if form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.problem_set_status(
                 actor=request.user, problem=problem, status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"], expected_version=form.cleaned_data["version"],
             )
-        except StaleRecordError as exc:
-            form.add_error(None, str(exc))
-            status_code = 409
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-            status_code = 400
-        else:
+        if outcome.ok:
             messages.success(request, _("Status changed."))
             return redirect("analysis:problem", pk=problem.pk)
-    else:
-        status_code = 400
+    status_code = outcome.status(invalid=400)
     chart = evidence_chart("evidence", problem.title, problem.evidence)
     return render(request, "analysis/problem_detail.html", _page_context(
         problem=problem, chart=chart, form=form,

@@ -41,6 +41,11 @@ class FormOutcome:
     ok: bool = False
     stale: bool = False  # the page answers 409 Conflict
 
+    def status(self, invalid: int = 200) -> int:
+        """The status of the page shown again: 409 Conflict after a stale save, else `invalid`
+        (what the page answers for a refused or invalid form: 200, 400 or 422)."""
+        return 409 if self.stale else invalid
+
 
 @contextmanager
 def form_errors(form: Any) -> Iterator[FormOutcome]:

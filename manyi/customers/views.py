@@ -15,8 +15,7 @@ from django.views.decorators.http import require_POST
 from manyi.accounts.models import Department, DepartmentKind
 from manyi.accounts.permissions import can, require
 from manyi.common.inputs import parse_ids
-from manyi.common.pages import apply_validation_errors, form_errors, paginate, query_without_page
-from manyi.common.services import StaleRecordError
+from manyi.common.pages import FormOutcome, form_errors, paginate, query_without_page
 
 from . import selectors, services
 from .filters import ContactFilter, CustomerFilter, OrderFilter
@@ -107,29 +106,23 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _customer_or_404(request, pk)
     require(request.user, "customer.change", customer)
     form = CustomerForm(request.POST or None, instance=customer)
-    stale = False
+    outcome = FormOutcome()
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.customer_update(
                 actor=request.user,
                 customer=customer,
                 data=form.model_data(),
                 expected_version=form.cleaned_data.get("version"),
             )
-        except StaleRecordError as exc:
-            stale = True
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Changes saved."))
             return redirect("customers:detail", pk=customer.pk)
-    status = 409 if stale else 200
     return render(
         request,
         "customers/customer_form.html",
         {"form": form, "customer": customer},
-        status=status,
+        status=outcome.status(),
     )
 
 
@@ -185,23 +178,21 @@ def _record_form(
     initial = {"customer": customer.pk} if instance is None else None
     form = form_class(request.POST or None, instance=instance, initial=initial)
     form.fields["customer"].queryset = selectors.customer_list(user=request.user)
+    outcome = FormOutcome()
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             if instance is None:
                 create(actor=request.user, data=form.model_data())
             else:
                 update(instance, form.model_data(), form.cleaned_data.get("version"))
-        except StaleRecordError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Saved."))
             return redirect("customers:detail", pk=customer.pk)
     return render(
         request,
         "customers/record_form.html",
         {"form": form, "customer": customer, "title": title},
+        status=outcome.status(),
     )
 
 

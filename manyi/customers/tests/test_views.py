@@ -175,6 +175,20 @@ def test_contact_and_order_forms(service_client, make_customer, product) -> None
     assert r.status_code == 302 and customer.contacts.get().name == "李雷"
 
 
+def test_stale_contact_edit_answers_409_like_the_customer_form(service_client,
+                                                               make_customer) -> None:
+    customer = make_customer()
+    data = {"customer": customer.pk, "name": "李雷", "function": "purchasing",
+            "decision_class": "A", "email": "li@x.example.cn", "language": "zh-hans"}
+    service_client.post(reverse("customers:contact_create", args=[customer.pk]), data)
+    url = reverse("customers:contact_edit", args=[customer.contacts.get().pk])
+    assert service_client.post(url, {**data, "name": "韩梅梅", "version": 1}).status_code == 302
+    response = service_client.post(url, {**data, "name": "王芳", "version": 1})
+    assert response.status_code == 409
+    assert response.context["form"].non_field_errors()
+    assert customer.contacts.get().name == "韩梅梅"
+
+
 def test_order_list_and_late_filter(service_client, make_customer, product) -> None:
     customer = make_customer()
     for n, late in (("SO-A", False), ("SO-B", True)):
