@@ -32,6 +32,7 @@ from . import selectors, services, workflow
 from .filters import ComplaintFilter, day_start, period_bounds
 from .forms import ComplaintForm, transition_form
 from .models import Complaint
+from .workflow import WORKFLOW
 
 router = Router(tags=["complaints"])
 
@@ -269,7 +270,7 @@ def complaint_transitions(request: HttpRequest, pk: Id) -> Any:
     complaint = _complaint(request, pk)
     return [
         {"name": a.transition.name, "label": str(a.transition.label), "blocked": a.blocked}
-        for a in workflow.available(complaint, request.user)
+        for a in WORKFLOW.offers(complaint, request.user)
     ]
 
 
@@ -291,15 +292,13 @@ def complaint_transition(
     request: HttpRequest, pk: Id, name: str, payload: ComplaintTransitionIn
 ) -> Any:
     complaint = _complaint(request, pk)
-    if name not in workflow.TRANSITIONS:
+    if name not in WORKFLOW.by_name:
         raise Http404
     probe = transition_form(name, complaint)
     form = transition_form(name, complaint, data=_as_form_data(probe, payload.data))
     try:
         # State and permission first: a wrong step is a conflict, not a form error.
-        workflow.check(complaint, name, request.user)
-    except workflow.TransitionBlocked:
-        pass
+        WORKFLOW.check(name, complaint, request.user, guard=False)
     except workflow.TransitionNotAllowed as exc:
         return Status(409, {"detail": " ".join(exc.messages), "state": exc.state,
                             "allowed": exc.allowed})

@@ -3,7 +3,7 @@
 The record is the Quality Information Feedback Form (质量信息反馈单): `Complaint`. Each remedy
 proposal is its own numbered record (`RemedyProposal`), the ad-hoc meeting for a major problem
 is a `ComplaintMeeting`, and the accountability decision of 002 §6 an `Accountability`.
-The states and the allowed transitions are in `workflow.py` (one place).
+The states are in `states.py`, the allowed transitions in `workflow.py` (one place each).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from manyi.accounts.models import Department
 from manyi.common.models import QualityRecord
 from manyi.common.validators import text_max
 from manyi.customers.models import Contact, Customer, Product
+
+from .states import OPEN_STATES, TIMED_STATES, ComplaintState
 
 
 class Channel(models.TextChoices):
@@ -64,20 +66,6 @@ COMMUNICATIVE = frozenset({Nature.HELP_SEEKING, Nature.CONSULTATIVE, Nature.VENT
 class Severity(models.TextChoices):
     MAJOR = "major", _("Major quality problem")
     GENERAL = "general", _("General problem")
-
-
-class ComplaintState(models.TextChoices):
-    RECEIVED = "received", _("Received – initial analysis")
-    SALES_HANDLING = "sales_handling", _("Handled by sales")
-    ESCALATED = "escalated", _("Escalated to quality")
-    AWAITING_APPROVAL = "awaiting_approval", _("Remedy awaiting approval")
-    REMEDY_PROPOSED = "remedy_proposed", _("Remedy proposed – customer's answer")
-    REMEDY_ACCEPTED = "remedy_accepted", _("Remedy accepted – to carry out")
-    REMEDY_DONE = "remedy_done", _("Remedy carried out – root cause")
-    ROOT_CAUSE = "root_cause", _("Root cause recorded – to close")
-    CLOSED = "closed", _("Closed – call-back due")
-    CALLED_BACK = "called_back", _("Called back")
-    CANCELLED = "cancelled", _("Cancelled")
 
 
 class CallbackMethod(models.TextChoices):
@@ -282,15 +270,11 @@ class Complaint(QualityRecord):
     @property
     def is_open(self) -> bool:
         """Not closed yet (closure rate: 办结率)."""
-        from .workflow import OPEN_STATES
-
         return self.state in OPEN_STATES
 
     @property
     def is_overdue(self) -> bool:
         """The current step (the call-back after closing included) is past its deadline."""
-        from .workflow import TIMED_STATES
-
         return bool(
             self.state in TIMED_STATES and self.due_at is not None and self.due_at < timezone.now()
         )

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import inspect
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +25,7 @@ from manyi.common.calendar import local_tz
 from manyi.common.models import Attachment
 from manyi.common.notify import email_address, notify_users
 from manyi.common.services import StaleRecordError, record_create, record_update
+from manyi.common.workflow import Transition
 
 from . import hooks, workflow
 from .config import complaint_config
@@ -40,10 +43,9 @@ from .models import (
     RemedyProposal,
     Severity,
 )
+from .workflow import WORKFLOW
 
 S = ComplaintState
-Tr = workflow.Transition
-Data = dict[str, Any]
 
 INTAKE_FIELDS = (
     "customer",
@@ -311,7 +313,7 @@ def complaint_update(
     *, actor: Any, complaint: Complaint, data: Mapping[str, Any], expected_version: int | None
 ) -> Complaint:
     """Correct the intake (what the customer said, product, classification) while open."""
-    workflow.check_side(complaint, "edit", actor)
+    WORKFLOW.check_work("edit", complaint, actor, state=False)
     if not complaint.is_open:
         raise workflow.TransitionBlocked(
             _("A closed complaint cannot be changed."), code="blocked"
@@ -324,19 +326,15 @@ def complaint_update(
     return record_update(complaint, actor=actor, fields=fields, expected_version=expected_version)
 
 
-# --- transitions ------------------------------------------------------------------------------
+# --- transitions: one named service per step of workflow.WORKFLOW ------------------------------
 
 
-def complaint_transition(
-    *,
-    actor: Any,
-    complaint: Complaint,
-    name: str,
-    data: Mapping[str, Any] | None = None,
-    expected_version: int | None = None,
-) -> Complaint:
-    """Run one workflow transition (see workflow.TRANSITIONS) with its data."""
-    data = dict(data or {})
+@contextmanager
+def _step(
+    actor: Any, complaint: Complaint, name: str, expected_version: int | None
+) -> Iterator[tuple[Complaint, Transition]]:
+    """The transaction of one step: lock the complaint, refuse a stale copy, check state,
+    permission and guard (WORKFLOW.check), and give the fresh complaint and the transition."""
     with transaction.atomic():
         fresh = (
             Complaint.objects.select_for_update(of=("self",))
@@ -345,15 +343,13 @@ def complaint_transition(
         )
         if expected_version is not None and expected_version != fresh.version:
             raise StaleRecordError(fresh, expected_version, fresh.version)
-        transition = workflow.check(fresh, name, actor)
-        handler = _HANDLERS[name]
-        return handler(fresh, actor, transition, data)
+        yield fresh, WORKFLOW.check(name, fresh, actor)
 
 
 def _move(
     complaint: Complaint,
     actor: Any,
-    transition: workflow.Transition,
+    transition: Transition,
     target: str,
     fields: Mapping[str, Any] | None = None,
     *,
@@ -361,7 +357,7 @@ def _move(
     note: str = "",
 ) -> Complaint:
     """Write the new state (+ fields and the new step's deadline) with the audit trail."""
-    workflow.check_target(complaint, transition, target)
+    transition.check_target(target)
     now = _now()
     new_due = step_deadline(target, now) if due_at is True else due_at
     return record_update(
@@ -373,10 +369,15 @@ def _move(
     )
 
 
-def _required(data: Mapping[str, Any], *names: str) -> None:
-    missing = {n: _("This field is required.") for n in names if not data.get(n)}
+def _required(**values: Any) -> None:
+    missing = {n: _("This field is required.") for n, v in values.items() if not v}
     if missing:
         raise ValidationError(missing)
+
+
+def _not_in_future(name: str, value: dt.datetime, message: str = "") -> None:
+    if value > _now() + dt.timedelta(minutes=5):
+        raise ValidationError({name: message or _("This cannot be in the future.")})
 
 
 def _handling_state(complaint: Complaint) -> str:
@@ -387,112 +388,169 @@ def _handling_due(complaint: Complaint, start: dt.datetime) -> dt.datetime | Non
     return step_deadline(_handling_state(complaint), start)
 
 
-def _do_analyse(c: Complaint, actor: Any, t: Tr, data: Data) -> Complaint:
-    _required(data, "nature", "analysis")
-    escalate = bool(data.get("escalate"))
-    severity = data.get("severity") or c.severity
-    if severity == Severity.MAJOR and not escalate:
-        raise ValidationError(
-            {"escalate": _("A major quality problem is escalated to quality (003 §4.1.3).")}
-        )
-    now = _now()
-    fields: dict[str, Any] = {
-        "analysis": data["analysis"],
-        "nature": data["nature"],
-        "severity": severity,
-        "content_category": data.get("content_category") or c.content_category,
-        "analysed_at": now,
-    }
-    if escalate:
-        assignee = data.get("assignee") or quality_owner()
-        due = step_deadline(S.ESCALATED, now)
-        fields.update(
-            escalated=True,
-            escalated_at=now,
-            owner=assignee,
-            responsible_department=Department.objects.filter(code="QA").first()
-            or c.responsible_department,
-            remedy_due_at=due,
-        )
-        c = _move(c, actor, t, S.ESCALATED, fields, due_at=due)
-        recipients = [assignee, quality_owner()]
-        _notify(c, "assigned:escalated", {u for u in recipients if u is not None} - {actor},
-                "complaint_assigned", step=workflow.STEP_LABELS[S.ESCALATED])
-    else:
-        if c.owner_id is None and actor is not None:
-            fields["owner"] = actor
-        c = _move(c, actor, t, S.SALES_HANDLING, fields, due_at=c.remedy_due_at)
-    if data.get("legal_flag") and not c.legal_flag:
-        c = _flag_legal(c, actor)
-    return c
-
-
-def _do_record_meeting(
-    c: Complaint, actor: Any, t: Tr, data: Data
+def complaint_analyse(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    nature: str = "",
+    analysis: str = "",
+    escalate: bool = False,
+    severity: str | None = None,
+    content_category: str | None = None,
+    assignee: User | None = None,
+    legal_flag: bool = False,
+    expected_version: int | None = None,
 ) -> Complaint:
-    _required(data, "held_at", "attendees", "decision")
-    if data["held_at"] > _now() + dt.timedelta(minutes=5):
-        raise ValidationError({"held_at": _("The meeting cannot be in the future.")})
-    c = _move(c, actor, t, S.ESCALATED, {"quality_decision": data["decision"]}, due_at=c.due_at)
-    record_create(
-        ComplaintMeeting,
-        actor=actor,
-        fields={
-            "complaint": c,
-            "held_at": data["held_at"],
-            "attendees": data["attendees"],
-            "decision": data["decision"],
-        },
-        m2m={"departments": list(data.get("departments") or [])},
+    """The initial analysis by sales (003 §4.1.3): sales handles the complaint, or escalates
+    it to quality (a major quality problem always is)."""
+    with _step(actor, complaint, "analyse", expected_version) as (c, t):
+        _required(nature=nature, analysis=analysis)
+        severity = severity or c.severity
+        if severity == Severity.MAJOR and not escalate:
+            raise ValidationError(
+                {"escalate": _("A major quality problem is escalated to quality (003 §4.1.3).")}
+            )
+        now = _now()
+        fields: dict[str, Any] = {
+            "analysis": analysis,
+            "nature": nature,
+            "severity": severity,
+            "content_category": content_category or c.content_category,
+            "analysed_at": now,
+        }
+        if escalate:
+            c = _escalate(c, actor, t, fields, assignee, now)
+        else:
+            if c.owner_id is None and actor is not None:
+                fields["owner"] = actor
+            c = _move(c, actor, t, S.SALES_HANDLING, fields, due_at=c.remedy_due_at)
+        if legal_flag and not c.legal_flag:
+            c = _flag_legal(c, actor)
+        return c
+
+
+def _escalate(
+    c: Complaint, actor: Any, t: Transition, fields: dict[str, Any], assignee: User | None,
+    now: dt.datetime,
+) -> Complaint:
+    assignee = assignee or quality_owner()
+    due = step_deadline(S.ESCALATED, now)
+    fields.update(
+        escalated=True,
+        escalated_at=now,
+        owner=assignee,
+        responsible_department=Department.objects.filter(code="QA").first()
+        or c.responsible_department,
+        remedy_due_at=due,
     )
+    c = _move(c, actor, t, S.ESCALATED, fields, due_at=due)
+    recipients = [assignee, quality_owner()]
+    _notify(c, "assigned:escalated", {u for u in recipients if u is not None} - {actor},
+            "complaint_assigned", step=workflow.STEP_LABELS[S.ESCALATED])
     return c
 
 
-def _do_propose(c: Complaint, actor: Any, t: Tr, data: Data) -> Complaint:
-    _required(data, "kind", "description")
-    kind = data["kind"]
-    amount: Decimal | None = data.get("amount")
-    money = kind in MONEY_KINDS
-    if money and (amount is None or amount <= 0):
-        raise ValidationError(
-            {"amount": _("A refund, exchange or compensation needs its amount in CNY.")}
-        )
-    if not money and amount:
-        raise ValidationError(
-            {"amount": _("Only a refund, exchange or compensation has an amount.")}
-        )
-    now = _now()
-    number = (c.proposals.aggregate(n=models.Max("number"))["n"] or 0) + 1
-    fields: dict[str, Any] = {}
-    if c.first_remedy_at is None:
-        fields["first_remedy_at"] = now
-    if c.escalated and data.get("quality_decision"):
-        fields["quality_decision"] = data["quality_decision"]
-    roles = workflow.required_approver_roles(amount, c.escalated) if money else ()
-    target = S.AWAITING_APPROVAL if money else S.REMEDY_PROPOSED
-    c = _move(c, actor, t, target, fields)
-    proposal = record_create(
-        RemedyProposal,
-        actor=actor,
-        fields={
-            "complaint": c,
-            "number": number,
-            "kind": kind,
-            "description": data["description"],
-            "amount": amount if money else None,
-            "status": ProposalStatus.AWAITING_APPROVAL if money else ProposalStatus.PROPOSED,
-            "by_quality": c.escalated,
-            "approver_roles": ",".join(roles),
-            "proposed_at": None if money else now,
-        },
+def complaint_escalate(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    nature: str = "",
+    analysis: str = "",
+    severity: str | None = None,
+    content_category: str | None = None,
+    assignee: User | None = None,
+    legal_flag: bool = False,
+    expected_version: int | None = None,
+) -> Complaint:
+    """The initial analysis that hands the complaint to quality (`complaint_analyse` with
+    `escalate=True`)."""
+    return complaint_analyse(
+        actor=actor, complaint=complaint, nature=nature, analysis=analysis, escalate=True,
+        severity=severity, content_category=content_category, assignee=assignee,
+        legal_flag=legal_flag, expected_version=expected_version,
     )
-    if money:
-        approvers = [u for u in users_with_roles(roles) if u != actor]
-        if not approvers:
-            approvers = [u for u in users_with_roles(["gm"]) if u != actor]
-        _notify(c, f"approval:{proposal.number}", approvers, "complaint_approval",
-                proposal=proposal)
-    return c
+
+
+def complaint_record_meeting(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    held_at: dt.datetime | None = None,
+    attendees: str = "",
+    decision: str = "",
+    departments: Iterable[Department] = (),
+    expected_version: int | None = None,
+) -> Complaint:
+    """The ad-hoc meeting on a major quality problem and its decision (003 §4.1.3)."""
+    with _step(actor, complaint, "record_meeting", expected_version) as (c, t):
+        _required(held_at=held_at, attendees=attendees, decision=decision)
+        assert held_at is not None
+        _not_in_future("held_at", held_at, _("The meeting cannot be in the future."))
+        c = _move(c, actor, t, S.ESCALATED, {"quality_decision": decision}, due_at=c.due_at)
+        record_create(
+            ComplaintMeeting,
+            actor=actor,
+            fields={"complaint": c, "held_at": held_at, "attendees": attendees,
+                    "decision": decision},
+            m2m={"departments": list(departments or [])},
+        )
+        return c
+
+
+def complaint_propose_remedy(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    kind: str = "",
+    description: str = "",
+    amount: Decimal | None = None,
+    quality_decision: str = "",
+    expected_version: int | None = None,
+) -> Complaint:
+    """A remedy proposal (numbered); money (refund, exchange, compensation) first goes to the
+    superior for approval, anything else straight to the customer."""
+    with _step(actor, complaint, "propose", expected_version) as (c, t):
+        _required(kind=kind, description=description)
+        money = kind in MONEY_KINDS
+        if money and (amount is None or amount <= 0):
+            raise ValidationError(
+                {"amount": _("A refund, exchange or compensation needs its amount in CNY.")}
+            )
+        if not money and amount:
+            raise ValidationError(
+                {"amount": _("Only a refund, exchange or compensation has an amount.")}
+            )
+        now = _now()
+        number = (c.proposals.aggregate(n=models.Max("number"))["n"] or 0) + 1
+        fields: dict[str, Any] = {}
+        if c.first_remedy_at is None:
+            fields["first_remedy_at"] = now
+        if c.escalated and quality_decision:
+            fields["quality_decision"] = quality_decision
+        roles = workflow.required_approver_roles(amount, c.escalated) if money else ()
+        c = _move(c, actor, t, S.AWAITING_APPROVAL if money else S.REMEDY_PROPOSED, fields)
+        proposal = record_create(
+            RemedyProposal,
+            actor=actor,
+            fields={
+                "complaint": c,
+                "number": number,
+                "kind": kind,
+                "description": description,
+                "amount": amount if money else None,
+                "status": ProposalStatus.AWAITING_APPROVAL if money else ProposalStatus.PROPOSED,
+                "by_quality": c.escalated,
+                "approver_roles": ",".join(roles),
+                "proposed_at": None if money else now,
+            },
+        )
+        if money:
+            approvers = [u for u in users_with_roles(roles) if u != actor]
+            if not approvers:
+                approvers = [u for u in users_with_roles(["gm"]) if u != actor]
+            _notify(c, f"approval:{proposal.number}", approvers, "complaint_approval",
+                    proposal=proposal)
+        return c
 
 
 def _proposal(c: Complaint, status: str) -> RemedyProposal:
@@ -502,201 +560,298 @@ def _proposal(c: Complaint, status: str) -> RemedyProposal:
     return proposal
 
 
-def _do_approve(c: Complaint, actor: Any, t: Tr, data: Data) -> Complaint:
-    now = _now()
-    proposal = _proposal(c, ProposalStatus.AWAITING_APPROVAL)
-    c = _move(c, actor, t, S.REMEDY_PROPOSED)
-    record_update(
-        proposal,
-        actor=actor,
-        fields={
-            "status": ProposalStatus.PROPOSED,
-            "approved_by": actor,
-            "approved_at": now,
-            "approval_note": data.get("note") or "",
-            "proposed_at": now,
-        },
-        expected_version=proposal.version,
-    )
-    if c.owner is not None and c.owner != actor:
-        _notify(c, f"approved:{proposal.number}", [c.owner], "complaint_event",
-                event="approved", n=proposal.number, text=data.get("note") or "")
-    return c
-
-
-def _do_refuse_approval(
-    c: Complaint, actor: Any, t: Tr, data: Data
+def complaint_approve_remedy(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    note: str | None = "",
+    expected_version: int | None = None,
 ) -> Complaint:
-    _required(data, "note")
-    proposal = _proposal(c, ProposalStatus.AWAITING_APPROVAL)
-    now = _now()
-    c = _move(c, actor, t, _handling_state(c), due_at=_handling_due(c, now))
-    record_update(
-        proposal,
-        actor=actor,
-        fields={
-            "status": ProposalStatus.APPROVAL_REFUSED,
-            "approved_by": actor,
-            "approved_at": now,
-            "approval_note": data["note"],
-        },
-        expected_version=proposal.version,
-    )
-    if c.owner is not None and c.owner != actor:
-        _notify(c, f"refused:{proposal.number}", [c.owner], "complaint_event",
-                event="refused", n=proposal.number, text=data["note"])
-    return c
+    """The superior approves the money: the proposal goes to the customer."""
+    with _step(actor, complaint, "approve", expected_version) as (c, t):
+        now = _now()
+        proposal = _proposal(c, ProposalStatus.AWAITING_APPROVAL)
+        c = _move(c, actor, t, S.REMEDY_PROPOSED)
+        record_update(
+            proposal,
+            actor=actor,
+            fields={
+                "status": ProposalStatus.PROPOSED,
+                "approved_by": actor,
+                "approved_at": now,
+                "approval_note": note or "",
+                "proposed_at": now,
+            },
+            expected_version=proposal.version,
+        )
+        if c.owner is not None and c.owner != actor:
+            _notify(c, f"approved:{proposal.number}", [c.owner], "complaint_event",
+                    event="approved", n=proposal.number, text=note or "")
+        return c
 
 
-def _answer(c: Complaint, actor: Any, status: str, data: dict[str, Any]) -> None:
+def complaint_refuse_approval(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Complaint:
+    """The superior refuses the money: the handler proposes again."""
+    with _step(actor, complaint, "refuse_approval", expected_version) as (c, t):
+        _required(note=note)
+        proposal = _proposal(c, ProposalStatus.AWAITING_APPROVAL)
+        now = _now()
+        c = _move(c, actor, t, _handling_state(c), due_at=_handling_due(c, now))
+        record_update(
+            proposal,
+            actor=actor,
+            fields={
+                "status": ProposalStatus.APPROVAL_REFUSED,
+                "approved_by": actor,
+                "approved_at": now,
+                "approval_note": note,
+            },
+            expected_version=proposal.version,
+        )
+        if c.owner is not None and c.owner != actor:
+            _notify(c, f"refused:{proposal.number}", [c.owner], "complaint_event",
+                    event="refused", n=proposal.number, text=note)
+        return c
+
+
+def _answer(
+    c: Complaint, actor: Any, status: str, note: str | None, answered_at: dt.datetime | None
+) -> None:
     proposal = _proposal(c, ProposalStatus.PROPOSED)
     record_update(
         proposal,
         actor=actor,
-        fields={
-            "status": status,
-            "answered_at": data.get("answered_at") or _now(),
-            "answer_note": data.get("note") or "",
-        },
+        fields={"status": status, "answered_at": answered_at or _now(),
+                "answer_note": note or ""},
         expected_version=proposal.version,
     )
 
 
-def _do_accept(c: Complaint, actor: Any, t: Tr, data: Data) -> Complaint:
-    c = _move(c, actor, t, S.REMEDY_ACCEPTED)
-    _answer(c, actor, ProposalStatus.ACCEPTED, data)
-    return c
-
-
-def _do_reject(c: Complaint, actor: Any, t: Tr, data: Data) -> Complaint:
-    _required(data, "note")
-    c = _move(c, actor, t, _handling_state(c), due_at=_handling_due(c, _now()))
-    _answer(c, actor, ProposalStatus.REJECTED, data)
-    return c
-
-
-def _do_carry_out(
-    c: Complaint, actor: Any, t: Tr, data: Data
+def complaint_accept_remedy(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    note: str | None = "",
+    answered_at: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> Complaint:
-    _required(data, "result")
-    done = data.get("carried_out_at") or _now()
-    if done > _now() + dt.timedelta(minutes=5):
-        raise ValidationError({"carried_out_at": _("This cannot be in the future.")})
-    return _move(c, actor, t, S.REMEDY_DONE, {"result": data["result"], "carried_out_at": done})
+    """The customer accepts the proposed remedy."""
+    with _step(actor, complaint, "accept", expected_version) as (c, t):
+        c = _move(c, actor, t, S.REMEDY_ACCEPTED)
+        _answer(c, actor, ProposalStatus.ACCEPTED, note, answered_at)
+        return c
 
 
-def _do_record_root_cause(
-    c: Complaint, actor: Any, t: Tr, data: Data
+def complaint_reject_remedy(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    note: str = "",
+    answered_at: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> Complaint:
-    _required(data, "root_cause")
-    if data.get("capa_required") is None:
-        raise ValidationError({"capa_required": _("Decide whether a CAPA is needed.")})
-    capa_required = bool(data["capa_required"])
-    c = _move(
-        c,
-        actor,
-        t,
-        S.ROOT_CAUSE,
-        {"root_cause": data["root_cause"], "root_cause_at": _now(), "capa_required": capa_required},
-    )
-    if capa_required and not c.capa_object_id:
-        record = hooks.capa_requested(c, actor)
-        if record is not None:
-            c = _link_capa(c, actor, record)
-    return c
+    """The customer rejects the proposed remedy: the handler proposes again."""
+    with _step(actor, complaint, "reject", expected_version) as (c, t):
+        _required(note=note)
+        c = _move(c, actor, t, _handling_state(c), due_at=_handling_due(c, _now()))
+        _answer(c, actor, ProposalStatus.REJECTED, note, answered_at)
+        return c
 
 
-def _do_close(c: Complaint, actor: Any, t: Tr, data: Data) -> Complaint:
-    now = _now()
-    c = _move(c, actor, t, S.CLOSED, {"closed_at": now, "closing_note": data.get("note") or ""})
-    callers = [u for u in users_with_roles(["customer_service"]) if u != actor]
-    _notify(c, "callback_due", callers, "complaint_assigned", step=workflow.STEP_LABELS[S.CLOSED])
-    return c
-
-
-def _do_callback(
-    c: Complaint, actor: Any, t: Tr, data: Data
+def complaint_carry_out_remedy(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    result: str = "",
+    carried_out_at: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> Complaint:
-    _required(data, "method", "satisfaction")
-    at = data.get("callback_at") or _now()
-    if at > _now() + dt.timedelta(minutes=5):
-        raise ValidationError({"callback_at": _("This cannot be in the future.")})
-    if c.closed_at is not None and at < c.closed_at:
-        raise ValidationError({"callback_at": _("The call-back comes after closing.")})
-    dissatisfied = data["satisfaction"] == CallbackSatisfaction.DISSATISFIED
-    if dissatisfied and not data.get("note"):
-        raise ValidationError(
-            {"note": _("Write down what the customer is not satisfied with: it becomes a new "
-                       "complaint.")}
+    """The accepted remedy was carried out."""
+    with _step(actor, complaint, "carry_out", expected_version) as (c, t):
+        _required(result=result)
+        done = carried_out_at or _now()
+        _not_in_future("carried_out_at", done)
+        return _move(c, actor, t, S.REMEDY_DONE, {"result": result, "carried_out_at": done})
+
+
+def complaint_record_root_cause(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    root_cause: str = "",
+    capa_required: bool | None = None,
+    expected_version: int | None = None,
+) -> Complaint:
+    """The root cause, and whether a corrective / preventive action is needed (then it is
+    requested from the CAPA module, see hooks.py)."""
+    with _step(actor, complaint, "record_root_cause", expected_version) as (c, t):
+        _required(root_cause=root_cause)
+        if capa_required is None:
+            raise ValidationError({"capa_required": _("Decide whether a CAPA is needed.")})
+        c = _move(
+            c,
+            actor,
+            t,
+            S.ROOT_CAUSE,
+            {"root_cause": root_cause, "root_cause_at": _now(),
+             "capa_required": bool(capa_required)},
         )
-    c = _move(
-        c,
-        actor,
-        t,
-        S.CALLED_BACK,
-        {
-            "callback_at": at,
-            "callback_method": data["method"],
-            "callback_satisfaction": data["satisfaction"],
-            "callback_note": data.get("note") or "",
-        },
-        due_at=None,
-    )
-    if dissatisfied:
-        # 002 (5)②: the customer's opinion becomes a new complaint case, linked to this one.
-        _create(
-            actor=actor,
-            data={
-                "customer": c.customer,
-                "contact": c.contact,
-                "contact_name": c.contact_name,
-                "contact_phone": c.contact_phone,
-                "contact_email": "",  # the customer was just spoken to: no e-mail receipt
-                "contact_language": c.contact_language,
-                "channel": Channel.PHONE if data["method"] == "phone" else Channel.FACE_TO_FACE,
-                "received_at": at,
-                "product": c.product,
-                "product_model": c.product_model,
-                "batch_number": c.batch_number,
-                "purchase_date": c.purchase_date,
-                "purchase_place": c.purchase_place,
-                "description": data["note"],
-                "customer_demand": "",
-                "content_category": c.content_category,
-                "severity": c.severity,
-                "owner": c.owner if not c.escalated else None,
+        if capa_required and not c.capa_object_id:
+            record = hooks.capa_requested(c, actor)
+            if record is not None:
+                c = _link_capa(c, actor, record)
+        return c
+
+
+def complaint_close(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    note: str | None = "",
+    expected_version: int | None = None,
+) -> Complaint:
+    """Close the complaint (办结); customer service is asked for the call-back."""
+    with _step(actor, complaint, "close", expected_version) as (c, t):
+        c = _move(c, actor, t, S.CLOSED, {"closed_at": _now(), "closing_note": note or ""})
+        callers = [u for u in users_with_roles(["customer_service"]) if u != actor]
+        _notify(c, "callback_due", callers, "complaint_assigned",
+                step=workflow.STEP_LABELS[S.CLOSED])
+        return c
+
+
+def complaint_record_callback(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    method: str = "",
+    satisfaction: str = "",
+    note: str | None = "",
+    callback_at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Complaint:
+    """The call-back to the customer (回访); a dissatisfied customer's opinion becomes a new
+    complaint linked to this one (002 (5)②)."""
+    with _step(actor, complaint, "callback", expected_version) as (c, t):
+        _required(method=method, satisfaction=satisfaction)
+        at = callback_at or _now()
+        _not_in_future("callback_at", at)
+        if c.closed_at is not None and at < c.closed_at:
+            raise ValidationError({"callback_at": _("The call-back comes after closing.")})
+        dissatisfied = satisfaction == CallbackSatisfaction.DISSATISFIED
+        if dissatisfied and not note:
+            raise ValidationError(
+                {"note": _("Write down what the customer is not satisfied with: it becomes a "
+                           "new complaint.")}
+            )
+        c = _move(
+            c,
+            actor,
+            t,
+            S.CALLED_BACK,
+            {
+                "callback_at": at,
+                "callback_method": method,
+                "callback_satisfaction": satisfaction,
+                "callback_note": note or "",
             },
-            parent=c,
-            acknowledged=(at, "phone" if data["method"] == "phone" else "in_person"),
+            due_at=None,
         )
-    return c
+        if dissatisfied:
+            _repeat_complaint(c, actor, at, method, note or "")
+        return c
 
 
-def _do_cancel(c: Complaint, actor: Any, t: Tr, data: Data) -> Complaint:
-    _required(data, "reason")
-    if c.proposals.exists():
-        raise workflow.TransitionBlocked(
-            _("A remedy was already proposed: the complaint has to be handled to the end."),
-            code="blocked",
-        )
-    return _move(c, actor, t, S.CANCELLED, {"cancel_reason": data["reason"]}, due_at=None)
+def _repeat_complaint(c: Complaint, actor: Any, at: dt.datetime, method: str, note: str) -> None:
+    """002 (5)②: the customer's opinion becomes a new complaint case, linked to this one."""
+    _create(
+        actor=actor,
+        data={
+            "customer": c.customer,
+            "contact": c.contact,
+            "contact_name": c.contact_name,
+            "contact_phone": c.contact_phone,
+            "contact_email": "",  # the customer was just spoken to: no e-mail receipt
+            "contact_language": c.contact_language,
+            "channel": Channel.PHONE if method == "phone" else Channel.FACE_TO_FACE,
+            "received_at": at,
+            "product": c.product,
+            "product_model": c.product_model,
+            "batch_number": c.batch_number,
+            "purchase_date": c.purchase_date,
+            "purchase_place": c.purchase_place,
+            "description": note,
+            "customer_demand": "",
+            "content_category": c.content_category,
+            "severity": c.severity,
+            "owner": c.owner if not c.escalated else None,
+        },
+        parent=c,
+        acknowledged=(at, "phone" if method == "phone" else "in_person"),
+    )
 
 
-_HANDLERS = {
-    "analyse": _do_analyse,
-    "record_meeting": _do_record_meeting,
-    "propose": _do_propose,
-    "approve": _do_approve,
-    "refuse_approval": _do_refuse_approval,
-    "accept": _do_accept,
-    "reject": _do_reject,
-    "carry_out": _do_carry_out,
-    "record_root_cause": _do_record_root_cause,
-    "close": _do_close,
-    "callback": _do_callback,
-    "cancel": _do_cancel,
+def complaint_cancel(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Complaint:
+    """Cancel a complaint entered by mistake, before any remedy was proposed."""
+    with _step(actor, complaint, "cancel", expected_version) as (c, t):
+        _required(reason=reason)
+        if c.proposals.exists():
+            raise workflow.TransitionBlocked(
+                _("A remedy was already proposed: the complaint has to be handled to the end."),
+                code="blocked",
+            )
+        return _move(c, actor, t, S.CANCELLED, {"cancel_reason": reason}, due_at=None)
+
+
+# The named service of each transition: the page and the API take a step by its name.
+TRANSITION_SERVICES: dict[str, Callable[..., Complaint]] = {
+    "analyse": complaint_analyse,
+    "record_meeting": complaint_record_meeting,
+    "propose": complaint_propose_remedy,
+    "approve": complaint_approve_remedy,
+    "refuse_approval": complaint_refuse_approval,
+    "accept": complaint_accept_remedy,
+    "reject": complaint_reject_remedy,
+    "carry_out": complaint_carry_out_remedy,
+    "record_root_cause": complaint_record_root_cause,
+    "close": complaint_close,
+    "callback": complaint_record_callback,
+    "cancel": complaint_cancel,
 }
-assert set(_HANDLERS) == set(workflow.TRANSITIONS), "every transition needs a handler"
+assert set(TRANSITION_SERVICES) == set(WORKFLOW.by_name), "every transition needs a service"
+
+
+def complaint_transition(
+    *,
+    actor: Any,
+    complaint: Complaint,
+    name: str,
+    data: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> Complaint:
+    """Take the step `name` with the cleaned data of its form (the detail page and the API):
+    calls its named service with the arguments that service takes."""
+    service = TRANSITION_SERVICES.get(name)
+    if service is None:
+        WORKFLOW.transition(name)  # raises the "unknown step" error
+        raise AssertionError(name)  # pragma: no cover - the table covers every transition
+    params = inspect.signature(service).parameters
+    kwargs = {
+        k: v for k, v in (data or {}).items()
+        if k in params and k not in {"actor", "complaint", "expected_version"}
+    }
+    return service(actor=actor, complaint=complaint, expected_version=expected_version, **kwargs)
 
 
 # --- side actions -----------------------------------------------------------------------------
@@ -704,9 +859,7 @@ assert set(_HANDLERS) == set(workflow.TRANSITIONS), "every transition needs a ha
 
 def complaint_acknowledge(*, actor: Any, complaint: Complaint, method: str) -> Complaint:
     """Record that the customer was told we received the complaint (phone, in person…)."""
-    workflow.check_side(complaint, "acknowledge", actor)
-    if complaint.acknowledged_at is not None:
-        raise ValidationError(_("The complaint was already acknowledged."))
+    WORKFLOW.check_work("acknowledge", complaint, actor)  # not acknowledged yet
     if method not in {"phone", "in_person", "letter", "email"}:
         raise ValidationError({"method": _("Choose how the customer was told.")})
     return record_update(
@@ -731,17 +884,13 @@ def _flag_legal(complaint: Complaint, actor: Any) -> Complaint:
 
 def complaint_flag_legal(*, actor: Any, complaint: Complaint) -> Complaint:
     """002: 涉及法律诉讼的要及时与公司法务人员沟通 — route the complaint to legal."""
-    workflow.check_side(complaint, "flag_legal", actor)
-    if complaint.legal_flag:
-        raise ValidationError(_("The complaint is already with legal."))
-    if complaint.state in workflow.FINAL_STATES:
-        raise ValidationError(_("The complaint is finished."))
+    WORKFLOW.check_work("flag_legal", complaint, actor)  # not finished, not with legal yet
     with transaction.atomic():
         return _flag_legal(complaint, actor)
 
 
 def complaint_legal_opinion(*, actor: Any, complaint: Complaint, opinion: str) -> Complaint:
-    workflow.check_side(complaint, "legal_opinion", actor)
+    WORKFLOW.check_work("legal_opinion", complaint, actor)
     if not opinion.strip():
         raise ValidationError({"opinion": _("This field is required.")})
     with transaction.atomic():
@@ -771,9 +920,7 @@ def complaint_reassign(
     """Hand the complaint to another person (holiday, wrong office, workload): the step and its
     deadline stay; the new owner is told, the reason is in the audit trail, and the overdue
     reminders go to the new owner from now on."""
-    workflow.check_side(complaint, "reassign", actor)
-    if complaint.state in workflow.FINAL_STATES:
-        raise ValidationError(_("The complaint is finished."))
+    WORKFLOW.check_work("reassign", complaint, actor)  # not finished
     if not note.strip():
         raise ValidationError({"note": _("Say why the complaint changes hands.")})
     if owner is None:
@@ -797,7 +944,7 @@ def complaint_reassign(
 def complaint_attach(
     *, actor: Any, complaint: Complaint, upload: Any, note: str = ""
 ) -> Attachment:
-    workflow.check_side(complaint, "attach", actor)
+    WORKFLOW.check_work("attach", complaint, actor)
     return attachment_add(actor=actor, obj=complaint, upload=upload, note=note)
 
 
@@ -817,7 +964,7 @@ def _link_capa(complaint: Complaint, actor: Any, record: models.Model) -> Compla
 
 def complaint_link_capa(*, actor: Any, complaint: Complaint, record: models.Model) -> Complaint:
     """Link an existing CAPA record (for the CAPA module, see hooks.py)."""
-    workflow.check_side(complaint, "accountability", actor)
+    WORKFLOW.check_work("accountability", complaint, actor)
     if not complaint.capa_required:
         raise ValidationError(_("No corrective / preventive action was asked for."))
     with transaction.atomic():
@@ -828,9 +975,9 @@ def accountability_create(
     *, actor: Any, complaint: Complaint, data: Mapping[str, Any]
 ) -> Accountability:
     """责任追究 (002 §6): the failure, who is responsible, the measure, the deadline."""
-    workflow.check_side(complaint, "accountability", actor)
-    _required(data, "failure_type", "responsible_department", "measure", "rectification",
-              "rectification_deadline")
+    WORKFLOW.check_work("accountability", complaint, actor)
+    _required(**{n: data.get(n) for n in ("failure_type", "responsible_department", "measure",
+                                          "rectification", "rectification_deadline")})
     if data.get("performance_deduction") and data["measure"] != "performance":
         raise ValidationError(
             {"performance_deduction": _("Only a performance deduction has an amount.")}
@@ -865,7 +1012,7 @@ def accountability_create(
 def accountability_rectified(
     *, actor: Any, record: Accountability, rectified_on: dt.date
 ) -> Accountability:
-    workflow.check_side(record.complaint, "accountability", actor)
+    WORKFLOW.check_work("accountability", record.complaint, actor)
     if rectified_on > timezone.localdate():
         raise ValidationError({"rectified_on": _("This cannot be in the future.")})
     return record_update(

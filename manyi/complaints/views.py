@@ -49,6 +49,7 @@ from .models import (
     Severity,
 )
 from .summary import complaint_summary
+from .workflow import WORKFLOW
 
 PAGE_SIZE = 25
 CUSTOMER_OPTIONS = 100
@@ -177,7 +178,7 @@ def contact_options(request: HttpRequest) -> HttpResponse:
 @login_required
 def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _complaint_or_404(request, pk)
-    workflow.check_side(complaint, "edit", request.user)
+    WORKFLOW.check_work("edit", complaint, request.user, state=False)
     form = ComplaintForm(request.POST or None, instance=complaint, editing=True)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -213,11 +214,11 @@ def _detail_context(
     user = request.user
     bound = bound or {}
     steps = []
-    for option in workflow.available(complaint, user):
+    for option in WORKFLOW.offers(complaint, user):
         name = option.transition.name
         form = bound.get(name) or transition_form(name, complaint, prefix=name)
         steps.append({"t": option.transition, "form": form, "blocked": option.blocked})
-    side = workflow.side_allowed(complaint, user)
+    side = WORKFLOW.work_allowed(complaint, user)
     warnings: tuple[str, ...] = ()
     if complaint.due_at is not None:
         warnings = calendar_warnings(
@@ -229,7 +230,7 @@ def _detail_context(
         "complaint": complaint,
         "c": complaint,
         "steps": steps,
-        "next_all": workflow.next_transitions(complaint),
+        "next_all": WORKFLOW.next_transitions(complaint),
         "step_label": workflow.STEP_LABELS.get(complaint.state),
         "proposals": selectors.proposals_of(complaint),
         "meetings": selectors.meetings_of(complaint),
@@ -248,7 +249,7 @@ def _detail_context(
         "attach_form": bound.get("attach") or AttachmentForm(prefix="att"),
         "reassign_form": bound.get("reassign") or (
             ReassignForm(prefix="hand", candidates=services.reassign_candidates(complaint))
-            if "reassign" in side and complaint.state not in workflow.FINAL_STATES else None),
+            if "reassign" in side else None),
         "rectified_form": RectifiedForm(prefix="rect"),
         "calendar_warnings": warnings,
         "error": bound.get("error"),
@@ -266,7 +267,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     complaint = _complaint_or_404(request, pk)
-    if name not in workflow.TRANSITIONS:
+    if name not in WORKFLOW.by_name:
         raise Http404
     form = transition_form(name, complaint, data=request.POST, prefix=name)
     version = request.POST.get("version", "")
@@ -289,18 +290,16 @@ def complaint_transition(request: HttpRequest, pk: int, name: str) -> HttpRespon
         except ValidationError as exc:
             apply_validation_errors(form, exc)
         else:
-            label = workflow.TRANSITIONS[name].label
+            label = WORKFLOW.by_name[name].label
             messages.success(request, _("Done: %(step)s.") % {"step": label})
             return redirect("complaints:detail", pk=complaint.pk)
     else:
         # Say so when the step is not possible at all, rather than showing field errors.
         try:
-            workflow.check(complaint, name, request.user)
+            WORKFLOW.check(name, complaint, request.user, guard=False)
         except workflow.TransitionNotAllowed as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("complaints:detail", pk=complaint.pk)
-        except workflow.TransitionBlocked:
-            pass
     complaint = _complaint_or_404(request, pk)
     context = _detail_context(request, complaint, bound={name: form})
     context["open_step"] = name
@@ -365,7 +364,7 @@ def complaint_legal_opinion(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _complaint_or_404(request, pk)
-    workflow.check_side(complaint, "reassign", request.user)
+    WORKFLOW.check_work("reassign", complaint, request.user, state=False)
     form = ReassignForm(request.POST, prefix="hand",
                         candidates=services.reassign_candidates(complaint))
     version = request.POST.get("version", "")
@@ -404,7 +403,7 @@ def complaint_attach(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def accountability_create(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _complaint_or_404(request, pk)
-    workflow.check_side(complaint, "accountability", request.user)
+    WORKFLOW.check_work("accountability", complaint, request.user)
     form = AccountabilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with form_errors(form) as outcome:

@@ -14,10 +14,15 @@ Flow (003 §4.1, 002 投诉管理, SPEC §4)::
 
 ``cancel`` ends a complaint entered by mistake before any remedy was proposed.
 
+Declared once with the shared kit (`manyi.common.workflow`) as `WORKFLOW`; the services
+(`complaint_analyse`, `complaint_escalate`, `complaint_propose_remedy`…) apply it, pages and
+the API ask it which steps and side actions to offer (`WORKFLOW.offers`, `work_allowed`).
+
 *Who* names permission actions (`permissions.py`); any one of them suffices, checked on the
 complaint (so an OWN scope is the customer's office/unit/region or the responsible department).
 `HANDLER` means ``complaint.handle`` (sales) before escalation and ``complaint.quality`` after.
-A *guard* returns an error message when the transition cannot happen now.
+A *guard* returns {field: message} when the transition cannot happen now (the page shows the
+step disabled with the first message).
 
 Every refused transition raises `TransitionNotAllowed` naming the current state and the
 allowed next steps; a failed guard raises `TransitionBlocked`; a missing permission raises
@@ -26,39 +31,47 @@ allowed next steps; a failed guard raises `TransitionBlocked`; a missing permiss
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from manyi.accounts.permissions import can, role_codes
+from manyi.accounts.permissions import role_codes
+from manyi.common import workflow as kit
+from manyi.common.workflow import Transition, Work, Workflow, first_of, register
 
 from .config import complaint_config
-from .models import Complaint, ComplaintState, ProposalStatus, Severity
+from .models import Complaint, ProposalStatus, RemedyProposal, Severity
+from .states import (
+    CLOSED_STATES,
+    FINAL_STATES,
+    HANDLING,
+    OPEN_STATES,
+    TIMED_STATES,
+    ComplaintState,
+)
+
+__all__ = [
+    "CLOSED_STATES",
+    "FINAL_STATES",
+    "HANDLER",
+    "OPEN_STATES",
+    "STEP_LABELS",
+    "TIMED_STATES",
+    "TRANSITIONS",
+    "WORKFLOW",
+    "TransitionBlocked",
+    "TransitionNotAllowed",
+    "next_transitions",
+    "pending_proposal",
+    "required_approver_roles",
+]
 
 S = ComplaintState
-
-OPEN_STATES = frozenset(
-    {
-        S.RECEIVED,
-        S.SALES_HANDLING,
-        S.ESCALATED,
-        S.AWAITING_APPROVAL,
-        S.REMEDY_PROPOSED,
-        S.REMEDY_ACCEPTED,
-        S.REMEDY_DONE,
-        S.ROOT_CAUSE,
-    }
-)
-CLOSED_STATES = frozenset({S.CLOSED, S.CALLED_BACK})  # 办结
-TIMED_STATES = OPEN_STATES | {S.CLOSED}  # states with a deadline (the call-back after closing)
-FINAL_STATES = frozenset({S.CALLED_BACK, S.CANCELLED})
-
 HANDLER = "handler"
+NOT_FINAL = tuple(s for s in S if s not in FINAL_STATES)
 
 # What has to happen in each state, and by whom (shown on the pages and in reminders).
 STEP_LABELS: dict[str, Promise] = {
@@ -73,16 +86,17 @@ STEP_LABELS: dict[str, Promise] = {
     S.CLOSED: _("call-back to the customer"),
 }
 
+TransitionBlocked = kit.TransitionBlocked
 
-class TransitionNotAllowed(ValidationError):
-    """The transition does not start from the complaint's current state."""
+
+class TransitionNotAllowed(kit.TransitionNotAllowed):
+    """The transition does not start from the complaint's current state; the message names
+    the complaint, its state and the steps possible now."""
 
     def __init__(self, complaint: Complaint, name: str) -> None:
-        self.state = complaint.state
-        self.transition = name
-        self.allowed = [t.name for t in next_transitions(complaint)]
-        label = str(TRANSITIONS[name].label) if name in TRANSITIONS else name
-        allowed = ", ".join(f"“{TRANSITIONS[n].label}”" for n in self.allowed)
+        nexts = WORKFLOW.next_transitions(complaint)
+        label = str(WORKFLOW.by_name[name].label) if name in WORKFLOW.by_name else name
+        allowed = ", ".join(f"“{t.label}”" for t in nexts)
         super().__init__(
             gettext(
                 "Complaint %(number)s is in state “%(state)s”: “%(step)s” is not possible now. "
@@ -96,33 +110,15 @@ class TransitionNotAllowed(ValidationError):
             },
             code="transition_not_allowed",
         )
+        self.state = complaint.state
+        self.transition = name
+        self.allowed = [t.name for t in nexts]
 
 
-class TransitionBlocked(ValidationError):
-    """The transition starts from this state but a guard says it cannot happen yet."""
+# --- guards: {field: message} for what is missing --------------------------------------------
 
 
-Guard = Callable[[Complaint, Any], str | None]
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: Promise
-    sources: frozenset[str]
-    targets: frozenset[str]
-    who: tuple[str, ...]
-    guards: tuple[Guard, ...] = ()
-
-    def actions_for(self, complaint: Complaint) -> tuple[str, ...]:
-        handler = "complaint.quality" if complaint.escalated else "complaint.handle"
-        return tuple(handler if w == HANDLER else w for w in self.who)
-
-
-# --- guards ---------------------------------------------------------------------------------
-
-
-def pending_proposal(complaint: Complaint) -> Any:
+def pending_proposal(complaint: Complaint) -> RemedyProposal | None:
     return complaint.proposals.filter(status=ProposalStatus.AWAITING_APPROVAL).order_by(
         "-number"
     ).first()
@@ -137,189 +133,160 @@ def required_approver_roles(amount: Any, escalated: bool) -> tuple[str, ...]:
     return config.approver_roles_quality if escalated else config.approver_roles_sales
 
 
-def _major_needs_meeting(complaint: Complaint, actor: Any) -> str | None:
+def _major_needs_meeting(complaint: Complaint, actor: Any) -> Mapping[str, str]:
     if (
         complaint.escalated
         and complaint.severity == Severity.MAJOR
         and not complaint.meetings.filter(archived_at__isnull=True).exists()
     ):
-        return gettext(
+        return {"meeting": gettext(
             "A major quality problem needs the ad-hoc meeting (engineering, production and "
             "others) and its decision before a remedy is proposed: record the meeting first."
-        )
-    return None
+        )}
+    return {}
 
 
-def _only_major(complaint: Complaint, actor: Any) -> str | None:
+def _only_major(complaint: Complaint, actor: Any) -> Mapping[str, str]:
     if complaint.severity != Severity.MAJOR:
-        return gettext(
+        return {"severity": gettext(
             "An ad-hoc meeting is held for a major quality problem; for a general problem "
             "quality decides the remedy itself."
-        )
-    return None
+        )}
+    return {}
 
 
-def _approver_has_role(complaint: Complaint, actor: Any) -> str | None:
+def _approver_has_role(complaint: Complaint, actor: Any) -> Mapping[str, str]:
     proposal = pending_proposal(complaint)
     if proposal is None:
-        return gettext("There is no proposal awaiting approval.")
+        return {"proposal": gettext("There is no proposal awaiting approval.")}
     if actor is None:
-        return None
+        return {}
     config = complaint_config()
     required = set(required_approver_roles(proposal.amount, complaint.escalated))
     if not (role_codes(actor) & (required | set(config.approver_roles_always))):
-        return gettext(
+        return {"approver": gettext(
             "A proposal of %(amount)s CNY must be approved by: %(roles)s."
-        ) % {"amount": proposal.amount, "roles": ", ".join(sorted(required))}
-    return None
+        ) % {"amount": proposal.amount, "roles": ", ".join(sorted(required))}}
+    return {}
 
 
-def _not_own_proposal(complaint: Complaint, actor: Any) -> str | None:
+def _not_own_proposal(complaint: Complaint, actor: Any) -> Mapping[str, str]:
     proposal = pending_proposal(complaint)
     if actor is not None and proposal is not None and proposal.created_by_id == actor.pk:
-        return gettext("Nobody approves their own proposal: the superior has to.")
-    return None
+        return {"approver": gettext("Nobody approves their own proposal: the superior has to.")}
+    return {}
 
 
-def _legal_opinion_first(complaint: Complaint, actor: Any) -> str | None:
+def _legal_opinion_first(complaint: Complaint, actor: Any) -> Mapping[str, str]:
     if complaint.legal_flag and not complaint.legal_opinion:
-        return gettext(
+        return {"legal_opinion": gettext(
             "This complaint was sent to legal: money can be promised only after legal has "
             "given its opinion."
-        )
-    return None
+        )}
+    return {}
 
 
-def _legal_flagged(complaint: Complaint, actor: Any) -> str | None:
+def _legal_flagged(complaint: Complaint, actor: Any) -> Mapping[str, str]:
     if not complaint.legal_flag:
-        return gettext("This complaint has not been sent to legal.")
-    return None
+        return {"legal_flag": gettext("This complaint has not been sent to legal.")}
+    return {}
+
+
+def _not_with_legal_yet(complaint: Complaint, actor: Any) -> Mapping[str, str]:
+    if complaint.legal_flag:
+        return {"legal_flag": gettext("The complaint is already with legal.")}
+    return {}
+
+
+def _not_acknowledged_yet(complaint: Complaint, actor: Any) -> Mapping[str, str]:
+    if complaint.acknowledged_at is not None:
+        return {"acknowledged_at": gettext("The complaint was already acknowledged.")}
+    return {}
+
+
+def _handler_action(complaint: Complaint) -> str:
+    return "complaint.quality" if complaint.escalated else "complaint.handle"
 
 
 # --- the transitions ------------------------------------------------------------------------
-
-HANDLING = frozenset({S.SALES_HANDLING, S.ESCALATED})
 
 
 def _t(
     name: str,
     label: Promise,
-    sources: set[str],
-    targets: set[str],
+    sources: set[str] | frozenset[str],
+    targets: set[str] | frozenset[str],
     who: tuple[str, ...],
-    guards: tuple[Guard, ...] = (),
+    *guards: kit.Guard,
 ) -> Transition:
-    return Transition(name, label, frozenset(sources), frozenset(targets), who, guards)
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
-        _t("analyse", _("Initial analysis"), {S.RECEIVED}, {S.SALES_HANDLING, S.ESCALATED},
-           ("complaint.handle",)),
-        _t("record_meeting", _("Record the ad-hoc meeting"), {S.ESCALATED}, {S.ESCALATED},
-           ("complaint.quality",), (_only_major,)),
-        _t("propose", _("Propose a remedy"), set(HANDLING),
-           {S.AWAITING_APPROVAL, S.REMEDY_PROPOSED}, (HANDLER,), (_major_needs_meeting,)),
-        _t("approve", _("Approve the money"), {S.AWAITING_APPROVAL}, {S.REMEDY_PROPOSED},
-           ("complaint.approve",),
-           (_approver_has_role, _not_own_proposal, _legal_opinion_first)),
-        _t("refuse_approval", _("Refuse the money"), {S.AWAITING_APPROVAL}, set(HANDLING),
-           ("complaint.approve",), (_approver_has_role, _not_own_proposal)),
-        _t("accept", _("Customer accepts"), {S.REMEDY_PROPOSED}, {S.REMEDY_ACCEPTED},
-           (HANDLER,)),
-        _t("reject", _("Customer rejects"), {S.REMEDY_PROPOSED}, set(HANDLING), (HANDLER,)),
-        _t("carry_out", _("Remedy carried out"), {S.REMEDY_ACCEPTED}, {S.REMEDY_DONE},
-           (HANDLER,)),
-        _t("record_root_cause", _("Record the root cause"), {S.REMEDY_DONE}, {S.ROOT_CAUSE},
-           (HANDLER, "complaint.quality")),
-        _t("close", _("Close"), {S.ROOT_CAUSE}, {S.CLOSED}, (HANDLER, "complaint.quality")),
-        _t("callback", _("Record the call-back"), {S.CLOSED}, {S.CALLED_BACK},
-           ("complaint.callback",)),
-        _t("cancel", _("Cancel"), {S.RECEIVED, S.SALES_HANDLING, S.ESCALATED}, {S.CANCELLED},
-           ("complaint.cancel",)),
+    order = list(S)  # the table reads in the order of the states
+    return Transition(
+        name,
+        label,
+        tuple(s for s in order if s in sources),
+        tuple(s for s in order if s in targets),
+        who[0],
+        guard=first_of(*guards) if guards else None,
+        also=who[1:],
     )
-}
 
-# Actions that do not change the state (kept here so the whole procedure reads in one file).
-SIDE_ACTIONS: dict[str, tuple[str, ...]] = {
-    "edit": ("complaint.handle", "complaint.quality", "complaint.add"),  # correct the intake
-    "acknowledge": ("complaint.handle", "complaint.quality", "complaint.add"),
-    "flag_legal": ("complaint.handle", "complaint.quality", "complaint.legal"),
-    "legal_opinion": ("complaint.legal",),
-    "attach": ("complaint.handle", "complaint.quality", "complaint.callback", "complaint.legal",
-               "complaint.add"),
-    "accountability": ("complaint.accountability",),
-    "reassign": ("complaint.handle", "complaint.quality"),
-}
-SIDE_GUARDS: dict[str, tuple[Guard, ...]] = {"legal_opinion": (_legal_flagged,)}
+
+_EDITORS = ("complaint.handle", "complaint.quality", "complaint.add")
+
+WORKFLOW = register(
+    Workflow(
+        name="complaint",
+        record_label=_("complaint"),
+        states=ComplaintState,
+        terminal=FINAL_STATES,
+        transitions=[
+            _t("analyse", _("Initial analysis"), {S.RECEIVED}, {S.SALES_HANDLING, S.ESCALATED},
+               ("complaint.handle",)),
+            _t("record_meeting", _("Record the ad-hoc meeting"), {S.ESCALATED}, {S.ESCALATED},
+               ("complaint.quality",), _only_major),
+            _t("propose", _("Propose a remedy"), HANDLING,
+               {S.AWAITING_APPROVAL, S.REMEDY_PROPOSED}, (HANDLER,), _major_needs_meeting),
+            _t("approve", _("Approve the money"), {S.AWAITING_APPROVAL}, {S.REMEDY_PROPOSED},
+               ("complaint.approve",), _approver_has_role, _not_own_proposal,
+               _legal_opinion_first),
+            _t("refuse_approval", _("Refuse the money"), {S.AWAITING_APPROVAL}, HANDLING,
+               ("complaint.approve",), _approver_has_role, _not_own_proposal),
+            _t("accept", _("Customer accepts"), {S.REMEDY_PROPOSED}, {S.REMEDY_ACCEPTED},
+               (HANDLER,)),
+            _t("reject", _("Customer rejects"), {S.REMEDY_PROPOSED}, HANDLING, (HANDLER,)),
+            _t("carry_out", _("Remedy carried out"), {S.REMEDY_ACCEPTED}, {S.REMEDY_DONE},
+               (HANDLER,)),
+            _t("record_root_cause", _("Record the root cause"), {S.REMEDY_DONE},
+               {S.ROOT_CAUSE}, (HANDLER, "complaint.quality")),
+            _t("close", _("Close"), {S.ROOT_CAUSE}, {S.CLOSED}, (HANDLER, "complaint.quality")),
+            _t("callback", _("Record the call-back"), {S.CLOSED}, {S.CALLED_BACK},
+               ("complaint.callback",)),
+            _t("cancel", _("Cancel"), {S.RECEIVED, S.SALES_HANDLING, S.ESCALATED},
+               {S.CANCELLED}, ("complaint.cancel",)),
+        ],
+        # side actions: they do not change the state (the whole procedure reads in one file)
+        work={
+            "edit": Work(_EDITORS[0], tuple(OPEN_STATES), also=_EDITORS[1:]),  # the intake
+            "acknowledge": Work(_EDITORS[0], tuple(S), also=_EDITORS[1:],
+                                guard=_not_acknowledged_yet),
+            "flag_legal": Work("complaint.handle", NOT_FINAL,
+                               also=("complaint.quality", "complaint.legal"),
+                               guard=_not_with_legal_yet),
+            "legal_opinion": Work("complaint.legal", tuple(S), guard=_legal_flagged),
+            "attach": Work("complaint.handle", tuple(S),
+                           also=("complaint.quality", "complaint.callback", "complaint.legal",
+                                 "complaint.add")),
+            "accountability": Work("complaint.accountability", tuple(S)),
+            "reassign": Work("complaint.handle", NOT_FINAL, also=("complaint.quality",)),
+        },
+        deadlines={state: f"complaints.{state}" for state in TIMED_STATES},
+        aliases={HANDLER: _handler_action},
+        refusal=TransitionNotAllowed,
+    )
+)
+TRANSITIONS = WORKFLOW.by_name
 
 
 def next_transitions(complaint: Complaint) -> list[Transition]:
     """The transitions that start from the complaint's state (whoever may do them)."""
-    return [t for t in TRANSITIONS.values() if complaint.state in t.sources]
-
-
-def may(actor: Any, actions: tuple[str, ...], complaint: Complaint) -> bool:
-    return actor is None or any(can(actor, action, complaint) for action in actions)
-
-
-def blocked_reason(complaint: Complaint, transition: Transition, actor: Any) -> str | None:
-    for guard in transition.guards:
-        message = guard(complaint, actor)
-        if message:
-            return message
-    return None
-
-
-def check(complaint: Complaint, name: str, actor: Any) -> Transition:
-    """The transition if `actor` may do it now; else raise (state, permission, guard)."""
-    transition = TRANSITIONS.get(name)
-    if transition is None or complaint.state not in transition.sources:
-        raise TransitionNotAllowed(complaint, name)
-    if not may(actor, transition.actions_for(complaint), complaint):
-        raise PermissionDenied(gettext("You are not allowed to do this."))
-    reason = blocked_reason(complaint, transition, actor)
-    if reason:
-        raise TransitionBlocked(reason, code="blocked")
-    return transition
-
-
-def check_side(complaint: Complaint, name: str, actor: Any) -> None:
-    if not may(actor, SIDE_ACTIONS[name], complaint):
-        raise PermissionDenied(gettext("You are not allowed to do this."))
-    for guard in SIDE_GUARDS.get(name, ()):
-        message = guard(complaint, actor)
-        if message:
-            raise TransitionBlocked(message, code="blocked")
-
-
-def check_target(complaint: Complaint, transition: Transition, target: str) -> None:
-    """Services choose the target; it must be one the table allows."""
-    if target not in transition.targets:  # pragma: no cover - a programming error
-        raise AssertionError(f"{transition.name}: {complaint.state} → {target} not in table")
-
-
-@dataclass(frozen=True)
-class Available:
-    transition: Transition
-    blocked: str | None  # why it cannot happen yet (a guard), None when it can
-
-
-def available(complaint: Complaint, actor: Any) -> list[Available]:
-    """The next steps `actor` may take (with the reason when a guard still blocks one)."""
-    out = []
-    for transition in next_transitions(complaint):
-        if may(actor, transition.actions_for(complaint), complaint):
-            out.append(Available(transition, blocked_reason(complaint, transition, actor)))
-    return out
-
-
-def side_allowed(complaint: Complaint, actor: Any) -> set[str]:
-    allowed = set()
-    for name, actions in SIDE_ACTIONS.items():
-        if may(actor, actions, complaint) and not any(
-            g(complaint, actor) for g in SIDE_GUARDS.get(name, ())
-        ):
-            allowed.add(name)
-    return allowed
+    return WORKFLOW.next_transitions(complaint)

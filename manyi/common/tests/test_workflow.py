@@ -170,9 +170,9 @@ def test_work_on_a_step_with_several_actions_and_a_guard(users: SimpleNamespace)
     with pytest.raises(TransitionBlocked) as exc:
         wf.check_work("paint", _door(ok=False), users.qm)
     assert set(exc.value.message_dict) == {"ok"}
-    with pytest.raises(TransitionError) as exc:
+    with pytest.raises(TransitionError) as wrong_state:
         wf.check_work("paint", _door(D.HELD), users.qm)
-    assert "state" in exc.value.message_dict
+    assert "state" in wrong_state.value.message_dict
     wf.check_work("paint", _door(D.HELD), users.qm, state=False)  # permission only
     with pytest.raises(PermissionDenied):
         wf.check_work("note", _door(), users.qe)
