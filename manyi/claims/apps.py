@@ -15,3 +15,11 @@ class ClaimsConfig(AppConfig):
         for module in ("permissions", "timeline"):
             if find_spec(f"{self.name}.{module}") is not None:
                 import_module(f"{self.name}.{module}")
+
+        # What the app offers other modules (manyi.common.links).
+        from manyi.common.links import register_timeline
+
+        from . import integrations, timeline
+
+        register_timeline(timeline.claim_events)
+        integrations.offer_receivers()

@@ -1,4 +1,4 @@
-"""Claims on the customer's timeline (imported by ClaimsConfig.ready)."""
+"""Claims on the customer's timeline (registered by ClaimsConfig.ready)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import scope_queryset
+from manyi.common.links import TimelineEvent
 from manyi.customers.models import Customer
-from manyi.customers.selectors import TimelineEvent, register_timeline_source
 
 from .models import Claim
 from .workflow import ClaimState
 
 
-@register_timeline_source
 def claim_events(customer: Customer, user: Any, limit: int) -> list[TimelineEvent]:
     claims = scope_queryset(
         Claim.objects.filter(customer=customer, archived_at__isnull=True),

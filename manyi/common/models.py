@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -272,3 +273,50 @@ class DeadlineSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} = {self.value}"
+
+
+class RecordLink(models.Model):
+    """记录关联: one record opened from another (a complaint from a feedback entry, a claim, a
+    corrective action from a complaint…), stored by `manyi.common.links.send`, so the source
+    can show the target's number and state and the target where it came from."""
+
+    source_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    source_id = models.CharField(max_length=64)
+    source = GenericForeignKey("source_type", "source_id")
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    target_id = models.CharField(max_length=64)
+    target = GenericForeignKey("target_type", "target_id")
+    kind = models.CharField(_("kind"), max_length=80)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("record link")
+        verbose_name_plural = _("record links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "target_type", "target_id", "kind"],
+                name="common_record_link_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["source_type", "source_id"], name="record_link_source"),
+            models.Index(fields=["target_type", "target_id"], name="record_link_target"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.kind}: {self.source_type_id}#{self.source_id} → "
+            f"{self.target_type_id}#{self.target_id}"
+        )

@@ -12,6 +12,14 @@ class ComplaintsConfig(AppConfig):
         from importlib import import_module
         from importlib.util import find_spec
 
-        for module in ("permissions", "timeline", "integrations"):
+        for module in ("permissions", "timeline"):
             if find_spec(f"{self.name}.{module}") is not None:
                 import_module(f"{self.name}.{module}")
+
+        # What the app offers other modules (manyi.common.links).
+        from manyi.common.links import register_timeline
+
+        from . import integrations, timeline
+
+        register_timeline(timeline.complaint_events)
+        integrations.offer_receivers()

@@ -1,49 +1,42 @@
 """The link point to corrective / preventive action (CAPA, SPEC §11; 003 §4.1.6).
 
-When the root cause of a complaint is recorded with "CAPA needed", `capa_requested` is called
-inside the same transaction. The CAPA module (not built yet) registers ONE handler::
+When the root cause of a complaint is recorded with "CAPA needed", `capa_requested` sends the
+complaint to the receiver "capa.from_record" of `manyi.common.links`, inside the same
+transaction. The CAPA module (not built yet) offers it from its AppConfig.ready()::
 
-    from manyi.complaints.hooks import register_capa_handler
-
-    @register_capa_handler
-    def open_capa(complaint, actor):
-        capa = capa_create(actor=actor, source=complaint, problem=complaint.root_cause, …)
-        return capa  # any model instance; str(capa) is shown as the reference
+    links.offer(links.Receiver(
+        key="capa.from_record", label=_("Open a corrective action"), accepts=("*",),
+        action="capa.add", create=capa_from_record,            # (source, actor) -> record
+        url=lambda capa: reverse("improvement:detail", args=[capa.pk]),
+    ))
 
 The returned record is stored on the complaint as a generic reference (`capa_content_type`,
-`capa_object_id`) with `capa_reference = str(record)`. Without a handler nothing is created and
-the complaint shows "CAPA needed – not opened yet"; `complaint_link_capa` links an existing
+`capa_object_id`) with `capa_reference = str(record)`, and as a RecordLink complaint → action.
+While nothing offers the key (or the actor may not open an action) nothing is created and the
+complaint shows "CAPA needed – not opened yet"; `complaint_link_capa` links an existing
 record later (e.g. when the CAPA module starts and picks up the waiting complaints with
 `complaints_waiting_for_capa()`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-CapaHandler = Callable[[Any, Any], Any]
+from django.db.models import QuerySet
 
-_handler: list[CapaHandler] = []
+from manyi.common import links
 
-
-def register_capa_handler(handler: CapaHandler) -> CapaHandler:
-    _handler[:] = [handler]
-    return handler
-
-
-def unregister_capa_handler() -> None:
-    _handler.clear()
+CAPA_RECEIVER = "capa.from_record"
 
 
 def capa_requested(complaint: Any, actor: Any) -> Any:
     """Ask the CAPA module to open an action for `complaint`; its record, or None."""
-    if not _handler:
+    if not links.may(CAPA_RECEIVER, actor, complaint):
         return None
-    return _handler[0](complaint, actor)
+    return links.send(CAPA_RECEIVER, complaint, actor).record
 
 
-def complaints_waiting_for_capa() -> Any:
+def complaints_waiting_for_capa() -> QuerySet[Any]:
     from .models import Complaint
 
     return Complaint.objects.filter(

@@ -284,9 +284,10 @@ def _create(
 
 
 def complaint_create_from_survey(*, actor: Any, response: Any, answer: Any) -> Complaint:
-    """A low score in a satisfaction survey opens a complaint (004 §6.3.2; called by
-    manyi.surveys.complaints_hook). The respondent is the contact; the category is corrected at
-    the initial analysis."""
+    """A low score in a satisfaction survey opens a complaint (004 §6.3.2; offered to the
+    surveys as the receiver "complaint.from_survey_answer", see integrations.py). The
+    respondent is the contact; the category is corrected at the initial analysis."""
+    require(actor, "complaint.add", response.customer)
     item = getattr(answer, "item", None)
     question = getattr(item, "text", "") or str(item or "")
     parts = [_("Low score in a satisfaction survey: %(q)s = %(v)s")

@@ -9,12 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import can
-from manyi.customers.selectors import TimelineEvent, register_timeline_source
+from manyi.common.links import TimelineEvent
 
 from .models import Complaint
 
 
-@register_timeline_source
 def complaint_events(customer: Any, user: Any, limit: int) -> list[TimelineEvent]:
     if not can(user, "complaint.view"):
         return []

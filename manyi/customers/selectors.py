@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import QuerySet
@@ -11,6 +9,7 @@ from django.utils import timezone
 
 from manyi.accounts.permissions import scope_queryset
 from manyi.audit.services import history_for
+from manyi.common.links import TimelineEvent, timeline_events
 
 from .filters import ContactFilter, CustomerFilter, OrderFilter
 from .models import Contact, Customer, Order
@@ -65,75 +64,10 @@ def order_get(*, user: Any, pk: int) -> Order:
     ).get(pk=pk)
 
 
-@dataclass(frozen=True)
-class TimelineEvent:
-    """One event on a customer's timeline (orders now; complaints and surveys later)."""
-
-    at: date | datetime
-    kind: str
-    title: str
-    detail: str
-    url: str = ""
-    warning: bool = False
-
-
-TIMELINE_SOURCES: list[Any] = []
-
-
-def register_timeline_source(source: Any) -> Any:
-    """Other apps (complaints, surveys…) add events to the customer timeline."""
-    TIMELINE_SOURCES.append(source)
-    return source
-
-
-@register_timeline_source
-def _order_events(customer: Customer, user: Any, limit: int) -> list[TimelineEvent]:
-    from django.utils.translation import gettext as _
-
-    events = []
-    orders = scope_queryset(
-        customer.orders.filter(archived_at__isnull=True).select_related("product"),
-        user,
-        "order.view",
-        "customer__",
-    ).order_by("-order_date", "-id")[:limit]
-    for o in orders:
-        late = o.delivered_date is not None and o.delivered_date > o.promised_date
-        detail = _("%(qty)s × %(model)s, batch %(batch)s") % {
-            "qty": o.quantity,
-            "model": o.product.model,
-            "batch": o.batch_number or "–",
-        }
-        if late:
-            detail += " · " + _("delivered late (%(d)s)") % {"d": o.delivered_date}
-        if o.returned:
-            detail += " · " + _("%(n)s returned") % {"n": o.returned}
-        events.append(
-            TimelineEvent(
-                at=o.order_date,
-                kind="order",
-                title=_("Order %(n)s") % {"n": o.number},
-                detail=detail,
-                warning=late or bool(o.returned),
-            )
-        )
-    return events
-
-
 def customer_timeline(*, customer: Customer, user: Any, limit: int = 50) -> list[TimelineEvent]:
-    events: list[TimelineEvent] = []
-    for source in TIMELINE_SOURCES:
-        events.extend(source(customer, user, limit))
-
-    return sorted(events, key=_event_moment, reverse=True)[:limit]
-
-
-def _event_moment(e: TimelineEvent) -> datetime:
-    """An aware moment to order the timeline by: a date counts as the start of that day in the
-    company's time zone, a naive datetime as local time."""
-    if isinstance(e.at, datetime):
-        return e.at if timezone.is_aware(e.at) else timezone.make_aware(e.at)
-    return timezone.make_aware(datetime.combine(e.at, time.min))
+    """The customer's timeline: the events of every module registered with
+    `manyi.common.links.register_timeline` that `user` may see, newest first."""
+    return timeline_events(customer, user, limit)
 
 
 def customer_history(*, customer: Customer) -> Any:

@@ -8,12 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import scope_queryset
-from manyi.customers.selectors import TimelineEvent, register_timeline_source
+from manyi.common.links import TimelineEvent
 
 from .models import FeedbackEntry, FeedbackStatus, PraiseNotice
 
 
-@register_timeline_source
 def feedback_events(customer: Any, user: Any, limit: int) -> list[TimelineEvent]:
     entries = scope_queryset(
         FeedbackEntry.objects.active().filter(customer=customer), user, "feedback.view"

@@ -161,7 +161,7 @@ def _detail(request: HttpRequest, entry: FeedbackEntry, status: int = 200,
         "praise_notices": entry.praise_notices.filter(archived_at__isnull=True).select_related(
             "department", "person"
         ),
-        "handover_url": handover.target_url(entry.kind),
+        "handover_url": handover.target_url(entry),
         "can_edit": can_manage
         or (user.pk == entry.recorded_by_id and can(user, "feedback.add", entry)),
         "can_manage": can_manage,

@@ -8,12 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import scope_queryset
-from manyi.customers.selectors import TimelineEvent, register_timeline_source
+from manyi.common.links import TimelineEvent
 
 from .models import Response, ResponseSource, ResponseStatus
 
 
-@register_timeline_source
 def survey_events(customer: Any, user: Any, limit: int) -> list[TimelineEvent]:
     qs = scope_queryset(
         Response.objects.filter(customer=customer, status=ResponseStatus.SUBMITTED)

@@ -22,10 +22,10 @@ from manyi.common.spreadsheets import csv_response, spreadsheet_export, xlsx_res
 from manyi.customers.models import Customer
 
 from . import exports, selectors, services
-from .complaints_hook import complaint_from_answer
 from .forms import StaffEntryForm, VerifyForm
 from .models import Answer, Invitation, Response, ResponseSource
 from .questionnaire import build_sections, first_section_with_errors
+from .services.low_scores import complaint_from_answer
 from .views_campaigns import _campaign
 from .views_common import error_text
 

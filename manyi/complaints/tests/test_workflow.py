@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from manyi.common import links
 from manyi.common.models import Message
 from manyi.common.services import StaleRecordError
 from manyi.complaints import hooks, services, workflow
@@ -461,11 +462,10 @@ def test_capa_hook_links_the_action(people, new_complaint, step, product) -> Non
         calls.append((complaint.pk, actor))
         return product  # any record stands in for the CAPA module's
 
-    hooks.register_capa_handler(open_capa)
-    try:
+    capa = links.Receiver(key="capa.from_record", label="CAPA", accepts=("*",),
+                          action="complaint.view", create=open_capa, url=lambda r: "/capa/")
+    with links.override("capa.from_record", capa):
         c = step(c, "record_root_cause", people.qm, root_cause="设计裕量不足", capa_required=True)
-    finally:
-        hooks.unregister_capa_handler()
     assert calls == [(c.pk, people.qm)]
     assert c.capa == product and c.capa_reference == str(product)
     assert list(hooks.complaints_waiting_for_capa()) == []

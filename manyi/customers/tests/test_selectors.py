@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from manyi.customers import selectors
-from manyi.customers.selectors import TimelineEvent, customer_timeline
+from manyi.common import links
+from manyi.common.links import TimelineEvent
+from manyi.customers.selectors import customer_timeline
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,6 @@ def test_timeline_orders_dated_and_timed_events_in_local_time(
     timed = TimelineEvent(at=dt.datetime(2025, 5, 5, 18, 0, tzinfo=dt.UTC), kind="complaint",
                           title="timed", detail="")
     dated = TimelineEvent(at=dt.date(2025, 5, 6), kind="order", title="dated", detail="")
-    monkeypatch.setattr(selectors, "TIMELINE_SOURCES", [lambda c, u, n: [dated, timed]])
+    monkeypatch.setattr(links, "TIMELINE_SOURCES", [lambda c, u, n: [dated, timed]])
     events = customer_timeline(customer=make_customer(), user=admin_user)
     assert [e.title for e in events] == ["timed", "dated"]

@@ -4,6 +4,7 @@ hand-over of complaints and claims, praise notices, the overdue sweep, refusals.
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -11,9 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from manyi.audit.models import AuditEntry
+from manyi.common import links
 from manyi.common.models import Message
 from manyi.common.services import StaleRecordError
-from manyi.feedback import handover
 from manyi.feedback.models import FeedbackEntry, FeedbackStatus, PraiseNotice
 from manyi.feedback.services import (
     feedback_answer,
@@ -162,13 +163,13 @@ def test_a_connected_handler_opens_the_case(make_entry) -> None:
 
     def open_case(entry, actor):
         seen.append((entry.pk, actor))
-        return f"CASE-{entry.number}"
+        return SimpleNamespace(number=f"CASE-{entry.number}", pk=1)
 
-    handover.register_handover("complaint", open_case)
-    try:
+    case = links.Receiver(key="complaint.from_feedback", label="case",
+                          accepts=("feedback.complaint",), action="feedback.add",
+                          create=open_case, url=lambda record: "/case/")
+    with links.override("complaint.from_feedback", case):
         entry = make_entry(kind="complaint")
-    finally:
-        handover.unregister_handover("complaint")
     assert entry.handed_over_to == f"CASE-{entry.number}" and seen[0][0] == entry.pk
     assert make_entry(kind="complaint").handed_over_to == ""
 

@@ -182,7 +182,7 @@ def test_praise_notice_pages(cs_client, make_entry, dept) -> None:
 
 def test_timeline_shows_entries_and_praise(make_user, make_entry, make_customer, dept,
                                            service_user) -> None:
-    from manyi.customers.selectors import TIMELINE_SOURCES
+    from manyi.common.links import TIMELINE_SOURCES
     from manyi.feedback.services import praise_notice_issue
     from manyi.feedback.timeline import feedback_events
 

@@ -194,7 +194,7 @@ def test_document_pages(client, make_user, make_customer, dept) -> None:
 
 
 def test_timeline_source(make_item, make_user, sales_user) -> None:
-    from manyi.customers.selectors import TIMELINE_SOURCES
+    from manyi.common.links import TIMELINE_SOURCES
     from manyi.property.timeline import property_events
 
     assert property_events in TIMELINE_SOURCES

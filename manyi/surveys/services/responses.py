@@ -257,7 +257,7 @@ def _after_submit(response: Response, stored: Sequence[Answer],
     audit_entry(instance=response, actor=actor, **_submitted_audit(response))
     low = _low_answers(stored, by_pk)
     if low and campaign.auto_complaint:
-        from ..complaints_hook import complaint_from_answer
+        from .low_scores import complaint_from_answer
 
         for a in low:
             transaction.on_commit(partial(complaint_from_answer, actor=None, answer=a))

@@ -111,7 +111,8 @@ def test_correction_moves_the_rollups(running_campaign, cs_user) -> None:
 def test_low_score_flags_a_complaint_request(running_campaign, cs_user, client) -> None:
     from django.apps import apps
 
-    from manyi.surveys import complaints_hook
+    from manyi.common import links
+    from manyi.surveys.services import low_scores
 
     campaign = running_campaign(customers=1)
     inv = Invitation.objects.filter(campaign=campaign)[0]
@@ -121,8 +122,8 @@ def test_low_score_flags_a_complaint_request(running_campaign, cs_user, client) 
     low = Answer.objects.get(response=response, item__key="R1")
     created = []
 
-    def fake_factory(**kwargs):
-        created.append(kwargs)
+    def fake_factory(answer, actor, **kwargs):
+        created.append({"answer": answer, "actor": actor, **kwargs})
 
         class C:
             number = "TS-2025-001"
@@ -130,12 +131,10 @@ def test_low_score_flags_a_complaint_request(running_campaign, cs_user, client) 
 
         return C()
 
-    original = complaints_hook._factory
-    try:
-        complaints_hook._factory = lambda: fake_factory
-        complaints_hook.complaint_from_answer(actor=cs_user, answer=low)
-    finally:
-        complaints_hook._factory = original
+    fake = links.Receiver(key=low_scores.RECEIVER, label="complaint", accepts=("surveys.answer",),
+                          action="survey.fill", create=fake_factory, url=lambda c: "/c/")
+    with links.override(low_scores.RECEIVER, fake):
+        low_scores.complaint_from_answer(actor=cs_user, answer=low)
     low.refresh_from_db()
     assert low.complaint_ref == "TS-2025-001" and created[0]["answer"].pk == low.pk
     # without the complaints service: the answer is flagged with a link to /complaints/
@@ -143,15 +142,12 @@ def test_low_score_flags_a_complaint_request(running_campaign, cs_user, client) 
     Answer.objects.filter(pk=other.pk).update(value=2)
     client.force_login(cs_user)
     url = f"/surveys/responses/{response.pk}/complaint/{other.pk}/"
-    try:
-        complaints_hook._factory = lambda: None
+    with links.override(low_scores.RECEIVER, None):
         assert client.post(url).status_code == 302
-    finally:
-        complaints_hook._factory = original
     other.refresh_from_db()
     assert other.complaint_requested and not other.complaint_ref
     # with the complaints module installed, its service opens a real complaint
-    if apps.is_installed("manyi.complaints") and complaints_hook._factory() is not None:
+    if apps.is_installed("manyi.complaints") and links.receiver(low_scores.RECEIVER) is not None:
         third = Answer.objects.get(response=response, item__key="S2")
         Answer.objects.filter(pk=third.pk).update(value=1)
         assert client.post(f"/surveys/responses/{response.pk}/complaint/{third.pk}/"
