@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/answer/", views.entry_answer, name="answer"),
     path("<int:pk>/assign/", views.entry_assign, name="assign"),
     path("<int:pk>/reference/", views.entry_reference, name="reference"),
+    path("<int:pk>/hand-over/", views.entry_hand_over, name="hand_over"),
     path("<int:pk>/archive/", views.entry_archive, name="archive"),
     path("<int:pk>/attachments/", views.entry_attach, name="attach"),
     path("praise/", views.praise_list, name="praise_list"),

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -162,6 +163,7 @@ def _detail(request: HttpRequest, entry: FeedbackEntry, status: int = 200,
             "department", "person"
         ),
         "handover_url": handover.target_url(entry),
+        "handover_offers": handover.offers(entry, user),
         "can_edit": can_manage
         or (user.pk == entry.recorded_by_id and can(user, "feedback.add", entry)),
         "can_manage": can_manage,
@@ -244,6 +246,20 @@ def entry_reference(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Changes saved."))
             return redirect("feedback:detail", pk=entry.pk)
     return _detail(request, entry, status=status, reference_form=form)
+
+
+@login_required
+@require_POST
+def entry_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open the case (complaint, claim) of a handed-over entry that has none yet."""
+    entry = _entry_or_404(request, pk)
+    try:
+        link = handover.feedback_hand_over(actor=request.user, entry=entry)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("feedback:detail", pk=entry.pk)
+    messages.success(request, _("%(number)s opened.") % {"number": link.number})
+    return redirect(link.url or reverse("feedback:detail", args=[entry.pk]))
 
 
 @login_required

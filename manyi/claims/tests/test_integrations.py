@@ -52,3 +52,25 @@ def test_who_may_not_register_claims_opens_none(people, customer, make_user) -> 
     with pytest.raises(PermissionDenied):  # another office's customer
         links.send("claim.from_feedback", entry, people.gz_sales, source_kind="feedback.claim")
     assert not Claim.objects.exists()
+
+
+def test_the_entry_page_offers_the_claim_to_who_may_register_it(people, customer, make_user,
+                                                                 client) -> None:
+    service = make_user("customer_service", department="CS")
+    entry = _claim_entry(service, customer)
+    url = reverse("feedback:hand_over", args=[entry.pk])
+    client.force_login(service)
+    assert url not in client.get(reverse("feedback:detail", args=[entry.pk])).content.decode()
+    assert client.post(url).status_code == 403
+    client.force_login(people.sales)
+    assert url in client.get(reverse("feedback:detail", args=[entry.pk])).content.decode()
+    response = client.post(url)
+    claim = Claim.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("claims:detail", args=[claim.pk])
+    entry.refresh_from_db()
+    assert entry.handed_over_to == claim.number and claim.handler == people.sales
+    assert [x.target for x in links.links_from(entry)] == [claim]
+    assert client.post(url).status_code == 302  # a second time: refused, nothing opened
+    assert Claim.objects.count() == 1
+    assert url not in client.get(reverse("feedback:detail", args=[entry.pk])).content.decode()
