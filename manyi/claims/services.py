@@ -264,6 +264,7 @@ def _transition(
     """Check permission, state and guard; move the claim; log the step; notify the owner.
 
     Everything happens in one transaction: a refused guard leaves nothing behind."""
+    require(actor, WORKFLOW.transition(name).action, claim)  # permission first, as always
     with transaction.atomic():
         fresh = Claim.objects.select_related("customer", "handler").get(pk=claim.pk)
         tr = WORKFLOW.check(name, fresh, actor, guard=False)  # the guard sees the new values

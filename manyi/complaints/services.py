@@ -885,6 +885,7 @@ def _flag_legal(complaint: Complaint, actor: Any) -> Complaint:
 
 def complaint_flag_legal(*, actor: Any, complaint: Complaint) -> Complaint:
     """002: 涉及法律诉讼的要及时与公司法务人员沟通 — route the complaint to legal."""
+    WORKFLOW.check_work("flag_legal", complaint, actor, state=False, guard=False)  # who first
     WORKFLOW.check_work("flag_legal", complaint, actor)  # not finished, not with legal yet
     with transaction.atomic():
         return _flag_legal(complaint, actor)
@@ -921,6 +922,7 @@ def complaint_reassign(
     """Hand the complaint to another person (holiday, wrong office, workload): the step and its
     deadline stay; the new owner is told, the reason is in the audit trail, and the overdue
     reminders go to the new owner from now on."""
+    WORKFLOW.check_work("reassign", complaint, actor, state=False)  # who first
     WORKFLOW.check_work("reassign", complaint, actor)  # not finished
     if not note.strip():
         raise ValidationError({"note": _("Say why the complaint changes hands.")})

@@ -106,6 +106,19 @@ def test_side_actions_are_offered_by_the_workflow(
     assert reverse("complaints:edit", args=[c.pk]) not in page
 
 
+def test_side_actions_check_who_before_the_state(people: Any, new_complaint: Any) -> None:
+    c = services.complaint_cancel(actor=people.sales_manager, complaint=new_complaint(),
+                                  reason="重复登记")
+    with pytest.raises(PermissionDenied):  # not hers to do, whatever the state
+        services.complaint_flag_legal(actor=people.service, complaint=c)
+    with pytest.raises(PermissionDenied):
+        services.complaint_reassign(actor=people.service, complaint=c, owner=people.branch,
+                                    note="x")
+    with pytest.raises(TransitionError) as finished:
+        services.complaint_flag_legal(actor=people.clerk, complaint=c)
+    assert "state" in finished.value.message_dict
+
+
 def _imports(path: Path) -> set[str]:
     """Every module a file imports, at the top or inside a function (relative ones as .name)."""
     names: set[str] = set()
