@@ -366,9 +366,21 @@ def refusal_sentences(
     return refuse
 
 
+def check_permitted_first(flow: Workflow, name: str, record: Any, user: Any) -> Transition:
+    """`flow.check`, but the permission first: whoever may not take the step is refused
+    (PermissionDenied) whatever the record's state, and learns nothing of it."""
+    tr = flow.transition(name)
+    if not flow.permitted(tr, record, user):
+        raise PermissionDenied(gettext("You may not do this on this record."))
+    return flow.check(name, record, user)
+
+
 def check_work_refusing(flow: Workflow, work: str, record: Any, user: Any) -> None:
-    """`flow.check_work`, but a step in the wrong state is refused with the workflow's own
-    `refusal` (its sentence for `work`, see `refusal_sentences`) when it has one."""
+    """`flow.check_work` with the permission first (as `check_permitted_first`); a step in
+    the wrong state is refused with the workflow's own `refusal` (its sentence for `work`,
+    see `refusal_sentences`) when it has one."""
+    if not flow.permitted(flow.work[work], record, user):
+        raise PermissionDenied(gettext("You may not do this on this record."))
     if flow.refusal is not None and flow.state_of(record) not in flow.work[work].states:
         raise flow.refusal(record, work)
     flow.check_work(work, record, user)
