@@ -30,6 +30,7 @@ from .models import (
     TargetApproval,
 )
 from .views_common import error_text
+from .workflow import in_step, may_decide, page_actions
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
@@ -111,13 +112,12 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "totals": selectors.totals(campaign, scope=scope),
         "tracking": selectors.tracking(campaign, by, scope=scope),
         "by": by,
-        "approvals": [(a, can(request.user, "survey.approve", a)) for a in approvals],
+        "approvals": [(a, may_decide(a, request.user)) for a in approvals],
         "validity": selectors.validity(campaign, scope=scope),
         "targets": targets,
         "respondents": respondents,
         "can_plan": can(request.user, "survey.plan"),
-        "can_verify": can(request.user, "survey.verify"),
-        "can_self": can(request.user, "survey.self_eval"),
+        "actions": page_actions(campaign, request.user),
         "can_export": can(request.user, "survey.export"),
         "history": campaign_history(campaign),
     })
@@ -146,7 +146,7 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
             include.append(customer.pk)
         try:
             if request.POST.get("action") == "submit":
-                services.targets_submit(actor=request.user, campaign=campaign)
+                services.campaign_submit_targets(actor=request.user, campaign=campaign)
                 messages.success(request, _("Sent to the BU heads for approval."))
                 return redirect("surveys:campaign", pk=campaign.pk)
             selection = services.targets_build(actor=request.user, campaign=campaign,
@@ -178,7 +178,7 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
         "stored": campaign.targets.select_related("customer", "business_unit")
         .order_by("business_unit__code", "-revenue"),
         "invitations": campaign.invitations.select_related("customer", "delegated_office"),
-        "planning": campaign.status == CampaignStatus.PLANNING,
+        "planning": in_step("build_targets", campaign),
     })
 
 
@@ -200,7 +200,7 @@ def approve(request: HttpRequest, pk: int, approval: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     item = get_object_or_404(TargetApproval, pk=approval, campaign=campaign)
     try:
-        services.target_decide(actor=request.user, approval=item,
+        services.campaign_decide_targets(actor=request.user, approval=item,
                                approve=request.POST.get("decision") == "approve",
                                comment=request.POST.get("comment", ""))
     except ValidationError as exc:
@@ -213,7 +213,7 @@ def approve(request: HttpRequest, pk: int, approval: int) -> HttpResponse:
 
 
 ACTIONS = {
-    "send": (services.campaign_send, _("Invitations sent.")),
+    "send": (services.campaign_launch, _("Invitations sent.")),
     "close": (services.campaign_close, _("Campaign closed.")),
     "resend": (services.campaign_resend, _("Sent again to everyone who has not answered.")),
 }

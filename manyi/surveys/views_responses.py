@@ -28,6 +28,7 @@ from .questionnaire import build_sections, first_section_with_errors
 from .services.low_scores import complaint_from_answer
 from .views_campaigns import _campaign
 from .views_common import error_text
+from .workflow import in_step
 
 
 def _invitation(request: HttpRequest, pk: int) -> Invitation:
@@ -61,6 +62,7 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "links": inv.links.order_by("-issued_at"),
         "tasks": inv.tasks.order_by("-due_at"),
         "can_fill": can(request.user, "survey.fill", inv),
+        "collecting": in_step("collect", inv.campaign),
     })
 
 
@@ -70,7 +72,7 @@ def invitation_link(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue a personal link and show it once, with its QR code (chat or printed)."""
     inv = _invitation(request, pk)
     require(request.user, "survey.fill", inv)
-    if inv.completed_at or inv.campaign.status != "running":
+    if inv.completed_at or not in_step("collect", inv.campaign):
         messages.error(request, _("No link: the respondent has answered or the survey is not "
                                   "running."))
         return redirect("surveys:invitation", pk=inv.pk)
@@ -89,7 +91,7 @@ def invitation_print(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "survey.fill", inv)
     lang = request.GET.get("lang") or inv.language or get_language() or "zh-hans"
     url = qr = ""
-    if request.method == "POST" and not inv.completed_at and inv.campaign.status == "running":
+    if request.method == "POST" and not inv.completed_at and in_step("collect", inv.campaign):
         token, _link = services.link_issue(invitation=inv, actor=request.user, purpose="print")
         url = request.build_absolute_uri(services.public_url(token, absolute=False))
         qr = qr_svg(url)

@@ -16,6 +16,7 @@ from manyi.customers.models import Customer
 
 from .. import tokens
 from ..models import Campaign, Invitation, SurveyLink
+from ..workflow import in_step
 
 
 class LinkError(Exception):
@@ -149,6 +150,6 @@ def link_resolve(token: str, *, now: dt.datetime | None = None) -> tuple[Invitat
         raise LinkError("used", inv)
     if link.expires_at <= (now or timezone.now()):
         raise LinkError("expired", inv)
-    if inv.campaign.status != "running":
+    if not in_step("collect", inv.campaign):
         raise LinkError("closed", inv)
     return inv, link

@@ -22,7 +22,6 @@ from .. import rollups
 from ..models import (
     Answer,
     Campaign,
-    CampaignStatus,
     Channel,
     Invitation,
     InvitationStatus,
@@ -34,6 +33,7 @@ from ..models import (
     SurveyTemplate,
     TemplateItem,
 )
+from ..workflow import in_step
 from . import fastsubmit
 
 TEXT_MAX = 4000
@@ -407,7 +407,7 @@ def response_save_public(
             if done is not None and done.submission_key == submission_key[:64]:
                 return SaveResult(response=done, submitted=True, duplicate=True)
             raise AlreadySubmitted(done)
-        if campaign.status != CampaignStatus.RUNNING:
+        if not in_step("collect", campaign):
             raise ValidationError(_("This survey is closed."))
         # a response exists only once the respondent has started (a partial save)
         existing = None if inv.started_at is None else Response.objects.filter(
@@ -473,7 +473,7 @@ def response_enter(
         inv = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if inv.completed_at is not None:
             raise ValidationError(_("This respondent has answered already."))
-        if campaign.status != CampaignStatus.RUNNING:
+        if not in_step("collect", campaign):
             raise ValidationError(_("This survey is closed."))
         existing = Response.objects.filter(invitation=inv, source=ResponseSource.CUSTOMER).first()
         fields = {
@@ -499,7 +499,7 @@ def self_evaluation_enter(
     """A sales person's self-evaluation for a customer (001: blended 40 % / 60 %), kept apart
     from the customer's answers (source = self)."""
     require(actor, "survey.self_eval", customer)
-    if campaign.status not in (CampaignStatus.RUNNING, CampaignStatus.LIST_APPROVED):
+    if not in_step("self_eval", campaign):
         raise ValidationError(_("Self-evaluations are entered while the campaign runs."))
     if not campaign.targets.filter(customer=customer).exists():
         raise ValidationError({"customer": _("This customer is not on the target list.")})
