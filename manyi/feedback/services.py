@@ -31,6 +31,7 @@ from .models import (
     FeedbackStatus,
     PraiseNotice,
 )
+from .workflow import WORKFLOW, require_step
 
 R = TypeVar("R", bound=QualityRecord)
 
@@ -211,8 +212,7 @@ def feedback_answer(
 ) -> FeedbackEntry:
     """The assigned department answers an open inquiry (answer text, by, at)."""
     require(actor, "feedback.answer", entry)
-    if entry.status != FeedbackStatus.OPEN:
-        raise ValidationError(_("Only an open inquiry can be answered."))
+    WORKFLOW.check("answer", entry, actor)
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": _("This field is required.")})
@@ -220,7 +220,7 @@ def feedback_answer(
         entry,
         actor=actor,
         fields={
-            "status": FeedbackStatus.ANSWERED,
+            "status": WORKFLOW.transition("answer").target_for(entry),
             "answer": answer,
             "answered_by": actor if getattr(actor, "pk", None) else None,
             "answered_at": timezone.now(),
@@ -240,8 +240,7 @@ def feedback_assign(
 ) -> FeedbackEntry:
     """(Re)assign an open inquiry; the new department gets the full answer period from now."""
     require(actor, "feedback.manage", entry)
-    if entry.status != FeedbackStatus.OPEN:
-        raise ValidationError(_("Only an open inquiry can be assigned."))
+    require_step("assign", entry, actor)
     if department is None and person is not None:
         department = person.department
     if department is None:
@@ -264,8 +263,7 @@ def feedback_set_reference(
 ) -> FeedbackEntry:
     """Note the number of the complaint / claim case the entry was handed over to."""
     require(actor, "feedback.manage", entry)
-    if entry.status != FeedbackStatus.HANDED_OVER:
-        raise ValidationError(_("Only a complaint or claim is handed over."))
+    require_step("set_reference", entry, actor)
     return record_update(
         entry,
         actor=actor,

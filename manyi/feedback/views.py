@@ -41,6 +41,7 @@ from .models import (
     PraiseAspect,
     PraiseNotice,
 )
+from .workflow import page_actions
 
 
 def _entry_or_404(request: HttpRequest, pk: int) -> FeedbackEntry:
@@ -131,14 +132,13 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail(request: HttpRequest, entry: FeedbackEntry, status: int = 200,
             **forms: Any) -> HttpResponse:
     user = request.user
-    is_open = entry.status == FeedbackStatus.OPEN
-    can_answer = is_open and can(user, "feedback.answer", entry)
+    actions = page_actions(entry, user)
     can_manage = can(user, "feedback.manage", entry)
     version = {"version": entry.version}
     context = {
         "entry": entry,
         "answer_form": forms.get("answer_form")
-        or (AnswerForm(initial=version) if can_answer else None),
+        or (AnswerForm(initial=version) if actions.get("answer") else None),
         "assign_form": forms.get("assign_form")
         or (
             AssignForm(
@@ -148,13 +148,13 @@ def _detail(request: HttpRequest, entry: FeedbackEntry, status: int = 200,
                     "assigned_to": entry.assigned_to_id,
                 }
             )
-            if is_open and can_manage
+            if actions["assign"]
             else None
         ),
         "reference_form": forms.get("reference_form")
         or (
             ReferenceForm(initial={**version, "handed_over_to": entry.handed_over_to})
-            if entry.status == FeedbackStatus.HANDED_OVER and can_manage
+            if actions["set_reference"]
             else None
         ),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
