@@ -22,6 +22,7 @@ from manyi.accounts.permissions import can, require
 from manyi.common.models import QualityRecord
 from manyi.common.notify import email_address, notify_users
 from manyi.common.services import record_archive, record_create, record_update
+from manyi.common.workflow import check_permitted_first
 
 from . import rules
 from .models import (
@@ -29,7 +30,6 @@ from .models import (
     CustomerProperty,
     DamageKind,
     DamageReport,
-    DamageStatus,
     ExternalDocument,
     LoanSlip,
     MovementKind,
@@ -37,6 +37,7 @@ from .models import (
     PropertyMovement,
     PropertyStatus,
 )
+from .workflow import DAMAGE_WORKFLOW, ITEM_WORKFLOW, WORKFLOW, require_item_step
 
 R = TypeVar("R", bound=QualityRecord)
 
@@ -147,13 +148,6 @@ def _move(
     )
 
 
-def _require_active(item: CustomerProperty, *allowed: str) -> None:
-    if item.status not in allowed:
-        raise ValidationError(
-            _("Not possible while the item is: %(s)s.") % {"s": item.get_status_display()}
-        )
-
-
 # --- ledger --------------------------------------------------------------------------------
 
 
@@ -223,8 +217,7 @@ def property_issue(
     expected_version: int | None = None,
 ) -> CustomerProperty:
     """Hand the item to another department and/or person (a movement in its history)."""
-    require(actor, "property.manage", item)
-    _require_active(item, PropertyStatus.HELD, PropertyStatus.DAMAGED)
+    require_item_step("issue", item, actor)
     if department is None and person is not None:
         department = person.department
     if department is None:
@@ -255,8 +248,7 @@ def property_return_to_customer(
     note: str = "",
     expected_version: int | None = None,
 ) -> CustomerProperty:
-    require(actor, "property.manage", item)
-    _require_active(item, PropertyStatus.HELD, PropertyStatus.DAMAGED)
+    tr = check_permitted_first(ITEM_WORKFLOW, "return_to_customer", item, actor)
     returned_on = returned_on or timezone.localdate()
     if returned_on > timezone.localdate():
         raise ValidationError({"returned_on": _("The date cannot be in the future.")})
@@ -267,7 +259,7 @@ def property_return_to_customer(
         return record_update(
             item,
             actor=actor,
-            fields={"status": PropertyStatus.RETURNED, "returned_on": returned_on,
+            fields={"status": tr.target_for(item), "returned_on": returned_on,
                     "holder": None},
             expected_version=expected_version,
             note=_("returned to the customer"),
@@ -275,10 +267,7 @@ def property_return_to_customer(
 
 
 def property_archive(*, actor: Any, item: CustomerProperty) -> CustomerProperty:
-    require(actor, "property.manage", item)
-    if item.status == PropertyStatus.LENT:
-        raise ValidationError(_("Not possible while the item is: %(s)s.")
-                              % {"s": item.get_status_display()})
+    require_item_step("archive", item, actor)
     return record_archive(item, actor=actor)
 
 
@@ -288,8 +277,7 @@ def property_archive(*, actor: Any, item: CustomerProperty) -> CustomerProperty:
 def loan_create(*, actor: Any, item: CustomerProperty, data: Mapping[str, Any]) -> LoanSlip:
     """Lend the item (003 §4.4.2): registered by sales or with the customer's consent, with a
     return date in working days."""
-    require(actor, "property.manage", item)
-    _require_active(item, PropertyStatus.HELD)
+    lend = check_permitted_first(ITEM_WORKFLOW, "lend", item, actor)
     borrower = data.get("borrower")
     if borrower is None:
         raise ValidationError({"borrower": _("This field is required.")})
@@ -343,7 +331,7 @@ def loan_create(*, actor: Any, item: CustomerProperty, data: Mapping[str, Any]) 
         record_update(
             item,
             actor=actor,
-            fields={"status": PropertyStatus.LENT},
+            fields={"status": lend.target_for(item)},
             expected_version=data.get("expected_version"),
             note=loan.number,
         )
@@ -360,10 +348,7 @@ def loan_return(
     expected_version: int | None = None,
 ) -> LoanSlip:
     """Record the return of a loan (by sales, or by the borrower)."""
-    if not (actor is None or getattr(actor, "pk", None) == loan.borrower_id):
-        require(actor, "property.manage", loan.item)
-    if loan.returned_at is not None:
-        raise ValidationError(_("This loan has already been returned."))
+    check_permitted_first(WORKFLOW, "return", loan, actor)
     returned_at = returned_at or timezone.now()
     if returned_at < loan.lent_at:
         raise ValidationError({"returned_at": _("The item was lent later than that.")})
@@ -388,11 +373,12 @@ def loan_return(
             quantity=loan.quantity,
             note=f"{loan.number} {note}".strip(),
         )
-        if item.status == PropertyStatus.LENT:
+        back = ITEM_WORKFLOW.transition("loan_returned")
+        if ITEM_WORKFLOW.may(back.name, item, None):  # as the system: the borrower may return
             record_update(
                 item,
                 actor=actor,
-                fields={"status": PropertyStatus.HELD},
+                fields={"status": back.target_for(item)},
                 expected_version=None,
                 note=loan.number,
             )
@@ -500,8 +486,7 @@ def damage_report_create(
     *, actor: Any, item: CustomerProperty, data: Mapping[str, Any]
 ) -> DamageReport:
     """Report damage to or loss of an item (003 §4.4.3); the item's status follows."""
-    require(actor, "property.damage", item)
-    _require_active(item, PropertyStatus.HELD, PropertyStatus.LENT, PropertyStatus.DAMAGED)
+    report_damage = check_permitted_first(ITEM_WORKFLOW, "report_damage", item, actor)
     kind = data.get("kind")
     if kind not in DamageKind.values:
         raise ValidationError({"kind": _("Choose damage or loss.")})
@@ -536,8 +521,8 @@ def damage_report_create(
         if item.status == PropertyStatus.LENT and kind == DamageKind.DAMAGED:
             status = PropertyStatus.LENT  # still out on loan; the loan's return brings it back
         record_update(
-            item, actor=actor, fields={"status": status}, expected_version=None,
-            note=report.number,
+            item, actor=actor, fields={"status": report_damage.check_target(status)},
+            expected_version=None, note=report.number,
         )
     return report
 
@@ -546,9 +531,7 @@ def damage_report_send(
     *, actor: Any, report: DamageReport, expected_version: int | None = None
 ) -> DamageReport:
     """E-mail the report to the customer's contact, in the contact's language, once."""
-    require(actor, "property.manage", report.item)
-    if report.status != DamageStatus.DRAFT:
-        raise ValidationError(_("This report has already been sent."))
+    send = check_permitted_first(DAMAGE_WORKFLOW, "send", report, actor)
     contact = report.contact
     if contact is None or not contact.email:
         raise ValidationError(
@@ -581,7 +564,7 @@ def damage_report_send(
             report,
             actor=actor,
             fields={
-                "status": DamageStatus.SENT,
+                "status": send.target_for(report),
                 "sent_at": timezone.now(),
                 "sent_to": contact.email,
                 "sent_language": contact.language,
@@ -600,9 +583,7 @@ def damage_report_reply(
     expected_version: int | None = None,
 ) -> DamageReport:
     """Record the customer's reply to a sent report."""
-    require(actor, "property.manage", report.item)
-    if report.status == DamageStatus.DRAFT:
-        raise ValidationError(_("Send the report to the customer first."))
+    tr = check_permitted_first(DAMAGE_WORKFLOW, "reply", report, actor)
     reply = (reply or "").strip()
     if not reply:
         raise ValidationError({"customer_reply": _("This field is required.")})
@@ -613,7 +594,7 @@ def damage_report_reply(
         report,
         actor=actor,
         fields={
-            "status": DamageStatus.REPLIED,
+            "status": tr.target_for(report),
             "customer_reply": reply,
             "reply_received_on": received_on,
         },

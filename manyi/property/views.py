@@ -47,6 +47,7 @@ from .models import (
     PropertyKind,
     PropertyStatus,
 )
+from .workflow import DAMAGE_WORKFLOW, WORKFLOW, item_actions
 
 
 def _get_or_404(getter: Any, model: Any, request: HttpRequest, pk: int) -> Any:
@@ -149,7 +150,7 @@ def _item_detail(request: HttpRequest, item: CustomerProperty, status: int = 200
                  **forms: Any) -> HttpResponse:
     user = request.user
     can_manage = can(user, "property.manage", item) and item.archived_at is None
-    active = item.status in (PropertyStatus.HELD, PropertyStatus.DAMAGED)
+    actions = item_actions(item, user)
     version = {"version": item.version}
     context = {
         "item": item,
@@ -159,18 +160,17 @@ def _item_detail(request: HttpRequest, item: CustomerProperty, status: int = 200
         "documents": item.documents.filter(archived_at__isnull=True),
         "attachments": attachments_of(item),
         "issue_form": forms.get("issue_form")
-        or (IssueForm(initial=version) if can_manage and active else None),
+        or (IssueForm(initial=version) if actions["issue"] else None),
         "return_form": forms.get("return_form")
         or (
             ReturnToCustomerForm(initial={**version, "returned_on": timezone.localdate()})
-            if can_manage and active
+            if actions.get("return_to_customer")
             else None
         ),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
         "can_manage": can_manage,
-        "can_lend": can_manage and item.status == PropertyStatus.HELD,
-        "can_report": can(user, "property.damage", item)
-        and item.status in (PropertyStatus.HELD, PropertyStatus.LENT, PropertyStatus.DAMAGED),
+        "can_lend": bool(actions.get("lend")),
+        "can_report": bool(actions.get("report_damage")),
         "can_attach": can_manage or can(user, "property.damage", item),
         "history": selectors.item_history(item=item) if can(user, "audit.view", item) else None,
     }
@@ -273,9 +273,7 @@ def loan_list(request: HttpRequest) -> HttpResponse:
 def _loan_detail(request: HttpRequest, loan: LoanSlip, status: int = 200,
                  form: Any = None) -> HttpResponse:
     user = request.user
-    may_return = loan.returned_at is None and (
-        user.pk == loan.borrower_id or can(user, "property.manage", loan.item)
-    )
+    may_return = WORKFLOW.may("return", loan, user)
     from manyi.common.models import Message
 
     reminders = Message.objects.filter(
@@ -430,12 +428,13 @@ def _damage_detail(request: HttpRequest, report: DamageReport, status: int = 200
     can_manage = can(user, "property.manage", report.item)
     return render(request, "property/damage_detail.html", {
         "report": report,
-        "can_send": can_manage and report.status == DamageStatus.DRAFT,
+        "can_send": DAMAGE_WORKFLOW.may("send", report, user),
         "send_errors": forms.get("send_errors"),
         "reply_form": forms.get("reply_form") or (
             ReplyForm(initial={"version": report.version,
                                "reply_received_on": timezone.localdate()})
-            if can_manage and report.status == DamageStatus.SENT else None
+            if DAMAGE_WORKFLOW.may("reply", report, user) and report.status == DamageStatus.SENT
+            else None
         ),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
         "can_attach": can_manage or can(user, "property.damage", report),
