@@ -1,10 +1,2 @@
-from django.contrib import admin
-
-from .models import ClaimStepDeadline
-
-
-@admin.register(ClaimStepDeadline)
-class ClaimStepDeadlineAdmin(admin.ModelAdmin):
-    """Working days allowed for each claim step (the defaults are in claims.workflow)."""
-
-    list_display = ("state", "workdays")
+"""Claims have no admin page of their own: the working days of each step are deadline rules
+(`manyi.claims.deadlines`), changed in the admin under "deadline settings"."""

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .compensation import Line, calculate
-from .workflow import STEP_WORKDAYS, ClaimState, Liability
+from .workflow import OPEN_STATES, ClaimState, Liability
 
 S = ClaimState
 CLAIMS_PER_SCALE = {"tiny": 14, "small": 48, "large": 480}
@@ -175,7 +175,7 @@ def demo_build(*, seed: int, today: dt.date, scale: str) -> dict[str, int]:
     rng = random.Random(f"manyi-demo:{seed}:claims")
     total = CLAIMS_PER_SCALE.get(scale, CLAIMS_PER_SCALE["small"])
     # every state at least once, then a realistic mix (most claims are long finished)
-    targets: list[str] = [*STEP_WORKDAYS, "closed", "cancelled", "withdrawn", "broken"]
+    targets: list[str] = [*OPEN_STATES, "closed", "cancelled", "withdrawn", "broken"]
     while len(targets) < total:
         targets.append(rng.choices(["closed", "cancelled", "withdrawn", "broken", "open"],
                                    weights=[62, 13, 6, 5, 14])[0])
@@ -228,8 +228,8 @@ def _draft(rng: random.Random, target: str, customer: Any, orders: Sequence[Any]
            anchor: dt.datetime, people: _People) -> dict[str, Any]:
     from manyi.customers.models import Product
 
-    if target in STEP_WORKDAYS or target == "open":
-        state = target if target in STEP_WORKDAYS else rng.choice(list(STEP_WORKDAYS))
+    if target in OPEN_STATES or target == "open":
+        state = target if target in OPEN_STATES else rng.choice(list(OPEN_STATES))
         liability = _liability_for(state, rng)
         full = _path(rng, liability, "closed")
         steps = _cut_at(full, state)
@@ -297,6 +297,7 @@ def _write(drafts: list[dict[str, Any]], people: _People, counts: dict[str, int]
     from manyi.audit.models import AuditAction
     from manyi.audit.services import audit_entries_bulk
 
+    from .deadlines import step_deadline
     from .models import (
         PANEL_DEFAULT_DEPARTMENTS,
         Claim,
@@ -308,7 +309,7 @@ def _write(drafts: list[dict[str, Any]], people: _People, counts: dict[str, int]
         QualityCost,
         SupplierRecourse,
     )
-    from .services import format_number, step_deadline
+    from .services import format_number
 
     depts = {d.code: d for d in Department.objects.filter(
         code__in=PANEL_DEFAULT_DEPARTMENTS.values())}

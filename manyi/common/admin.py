@@ -1,13 +1,15 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import CompanyClosure, DeliveryState, Message, WorkerHeartbeat
+from . import deadlines
+from .models import CompanyClosure, DeadlineSetting, DeliveryState, Message, WorkerHeartbeat
 from .notify import messages_retry
 
 
@@ -89,3 +91,65 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class DeadlineSettingForm(forms.ModelForm):
+    """The company's value of one registered deadline rule, with the reason for the change."""
+
+    key = forms.ChoiceField(label=_("rule"), choices=deadlines.choices)
+
+    class Meta:
+        model = DeadlineSetting
+        fields = ("key", "value", "note")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["note"].required = True
+
+
+@admin.register(DeadlineSetting)
+class DeadlineSettingAdmin(admin.ModelAdmin):
+    """期限设置: the company's values; the page lists every rule with its default, unit and
+    seed section (admin/common/deadlinesetting/change_list.html)."""
+
+    form = DeadlineSettingForm
+    list_display = ("key", "rule_label", "value", "unit_label", "default", "source", "note")
+    search_fields = ("key", "note")
+
+    @admin.display(description=_("deadline"))
+    def rule_label(self, obj: DeadlineSetting) -> str:
+        rule = deadlines.RULES.get(obj.key)
+        return "—" if rule is None else str(rule.label)
+
+    @admin.display(description=_("unit"))
+    def unit_label(self, obj: DeadlineSetting) -> str:
+        rule = deadlines.RULES.get(obj.key)
+        return "—" if rule is None else str(deadlines.UNIT_LABELS[rule.unit])
+
+    @admin.display(description=_("default"))
+    def default(self, obj: DeadlineSetting) -> str:
+        rule = deadlines.RULES.get(obj.key)
+        return "—" if rule is None else str(rule.default)
+
+    @admin.display(description=_("seed section"))
+    def source(self, obj: DeadlineSetting) -> str:
+        rule = deadlines.RULES.get(obj.key)
+        return "—" if rule is None else rule.source
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        values = deadlines.table()
+        rows = [
+            {
+                "key": r.key,
+                "label": r.label,
+                "value": values[r.key],
+                "default": r.default,
+                "unit": deadlines.UNIT_LABELS[r.unit],
+                "source": r.source,
+                "description": r.description,
+            }
+            for r in deadlines.rules()
+        ]
+        return super().changelist_view(request, {**(extra_context or {}), "deadline_rules": rows})

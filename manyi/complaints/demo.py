@@ -364,18 +364,18 @@ def _simulate(sim: Sim, rng: random.Random, clock: _Clock, users: _Users, depart
     sales = users.sales_for(sim.customer)
     f["owner"] = sales
     f["responsible_department"] = sim.customer.branch_office
-    f["remedy_due_at"] = step_deadline(S.SALES_HANDLING, sim.received, config)
+    f["remedy_due_at"] = step_deadline(S.SALES_HANDLING, sim.received)
 
     def reached(at: dt.datetime, state: str, start_due: dt.datetime | None = None) -> bool:
         if at > now:
             return False
         sim.state = state
         sim.changed = at
-        sim.due_at = start_due if start_due is not None else step_deadline(state, at, config)
+        sim.due_at = start_due if start_due is not None else step_deadline(state, at)
         return True
 
     sim.state, sim.changed = S.RECEIVED, sim.received
-    sim.due_at = step_deadline(S.RECEIVED, sim.received, config)
+    sim.due_at = step_deadline(S.RECEIVED, sim.received)
     slow = rng.random() < 0.12  # this handler tends to be late
     # Now and then one step stalls for weeks (→ overdue items, escalations, accountability).
     # (More often among the recent ones, so that the demo has overdue work to show.)
@@ -398,7 +398,7 @@ def _simulate(sim: Sim, rng: random.Random, clock: _Clock, users: _Users, depart
         qa = departments.get("QA")
         f.update(escalated=True, escalated_at=analysed, owner=users["quality"],
                  responsible_department=qa)
-        due = step_deadline(S.ESCALATED, analysed, config)
+        due = step_deadline(S.ESCALATED, analysed)
         f["remedy_due_at"] = due
         reached(analysed, S.ESCALATED, due)
         handling_state = S.ESCALATED
@@ -477,7 +477,7 @@ def _simulate(sim: Sim, rng: random.Random, clock: _Clock, users: _Users, depart
             if rng.random() < 0.08:
                 proposal.update(status=ProposalStatus.APPROVAL_REFUSED,
                                 approval_note="金额偏高，请先与顾客协商其他方案")
-                due = step_deadline(handling_state, decided, config)
+                due = step_deadline(handling_state, decided)
                 reached(decided, handling_state, due)
                 proposal_at = clock.later(decided, 0.2, 1.5)
                 continue
@@ -493,7 +493,7 @@ def _simulate(sim: Sim, rng: random.Random, clock: _Clock, users: _Users, depart
             proposal.update(status=ProposalStatus.REJECTED, answered_at=answered,
                             answer_note=rng.choice(["顾客不接受，要求换新", "顾客认为方案不够",
                                                     "顾客要求更快处理"]))
-            reached(answered, handling_state, step_deadline(handling_state, answered, config))
+            reached(answered, handling_state, step_deadline(handling_state, answered))
             proposal_at = clock.later(answered, 0.2, 1.8) if f.get("escalated") else \
                 clock.hours_later(answered, 2, 40)
             continue

@@ -10,18 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 # --- Campaign cycle (004 §6.1.2, SPEC §14) --------------------------------------------------
-#: the whole quarterly process, in working days from the start
-PROCESS_WORKDAYS = 18
-#: from preparation to questionnaires distributed (004 §6.1.7)
-DISTRIBUTE_WORKDAYS = 3
-#: feedback expected within the 2 working days after distribution (004 §6.1.7)
-FEEDBACK_WORKDAYS = 2
-#: no answer after this many working days → phone-chase task (004 §6.2.2)
-CHASE_AFTER_WORKDAYS = 3
-#: analysis of the returned forms (004 §6.3.1): the last 3 working days of the process
-ANALYSE_WORKDAYS = 3
-#: routing of the top 20 % / other 80 % problems, after the report (004 §6.4.1)
-ROUTE_WORKDAYS = 3
+# The working-day deadlines (18-day process, 3-day distribution and chase, analysis, routing)
+# are deadline rules: manyi.surveys.deadlines.
 #: the start of a quarterly campaign: first week of the quarter's last month (004 §6.1.2)
 START_WEEK_DAYS = 7
 

@@ -19,9 +19,11 @@ from typing import Any
 
 from django.db import transaction
 
+from manyi.common import deadlines
 from manyi.common.calendar import company_calendar, local_tz
 
 from . import constants as C
+from . import deadlines as D
 from . import rules
 from .models import (
     Answer,
@@ -394,7 +396,7 @@ def _chases(campaign: Campaign, owner: Any, today: dt.date) -> int:
                                        sent_at__isnull=False).order_by("id")
     if campaign.sent_at is None or cal.workdays_between(
         campaign.sent_at.date(), today
-    ) < C.CHASE_AFTER_WORKDAYS:
+    ) < deadlines.value(D.CHASE):
         return 0
     due = _at(cal.add_workdays(today, 1), 18)
     rows = [FollowUpTask(campaign=campaign, kind=TaskKind.CHASE, invitation=inv, round=1,

@@ -16,14 +16,13 @@ from manyi.audit.services import history_for
 from manyi.claims import services
 from manyi.claims.models import (
     Claim,
-    ClaimStepDeadline,
     CompensationLine,
     QualityCost,
     SupplierRecourse,
 )
 from manyi.claims.tasks import claims_overdue_sweep
 from manyi.claims.workflow import Liability, TransitionError
-from manyi.common.models import Message
+from manyi.common.models import DeadlineSetting, Message
 
 from .conftest import LINES, pdf
 
@@ -224,7 +223,7 @@ def test_deadline_counts_working_days_across_national_day_2025(new_claim, advanc
     assert claim.step_due_at == dt.datetime(2025, 10, 14, 10, 0, tzinfo=SH)
     claim = advance(claim, "gm_approval")  # 2 working days
     assert claim.step_due_at == dt.datetime(2025, 10, 10, 10, 0, tzinfo=SH)
-    ClaimStepDeadline.objects.create(state="negotiation", workdays=3)  # configured
+    DeadlineSetting.objects.create(key="claims.negotiation", value=3)  # configured
     claim = advance(claim, "negotiation")
     assert claim.step_due_at == dt.datetime(2025, 10, 11, 10, 0, tzinfo=SH)
     assert claim.steps.latest("id").due_at == claim.step_due_at

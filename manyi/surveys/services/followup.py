@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 
 from manyi.accounts.models import Department, User
 from manyi.accounts.permissions import RecordScope, require
+from manyi.common import deadlines
 from manyi.common.calendar import company_calendar, deadline_in_workdays, local_tz
 from manyi.common.notify import email_address, notify_users
 from manyi.common.services import record_create, record_update
 
-from .. import constants as C
+from .. import deadlines as D
 from .. import rules
 from ..models import (
     Campaign,
@@ -93,9 +94,10 @@ def reminders_due(*, now: dt.datetime | None = None) -> int:
 
 
 def chases_due(*, now: dt.datetime | None = None) -> int:
-    """A phone-chase task for the owner when a respondent is silent 3 working days after
-    the questionnaire went out (one per respondent and sending round)."""
+    """A phone-chase task for the owner when a respondent is silent 3 working days (the
+    `surveys.chase` rule) after the questionnaire went out (one per respondent and round)."""
     now = now or timezone.now()
+    chase_after = deadlines.value(D.CHASE)
     created = 0
     invitations = Invitation.objects.filter(
         campaign__status=CampaignStatus.RUNNING, completed_at__isnull=True,
@@ -109,7 +111,7 @@ def chases_due(*, now: dt.datetime | None = None) -> int:
         if (inv.pk, inv.round) in existing or inv.started_at is not None:
             continue
         assert inv.sent_at is not None
-        if _workdays_since(inv.sent_at, now) < C.CHASE_AFTER_WORKDAYS:
+        if _workdays_since(inv.sent_at, now) < chase_after:
             continue
         owner = _owner_for(inv, inv.campaign)
         try:
@@ -252,7 +254,7 @@ def verification_draw(*, actor: Any, campaign: Campaign) -> list[Response]:
                     invitation=response.invitation, kind=TaskKind.VERIFY, round=0,
                     defaults={"campaign": campaign, "response": response,
                               "owner": campaign.owner,
-                              "due_at": deadline_in_workdays(now, C.ANALYSE_WORKDAYS),
+                              "due_at": deadlines.due(D.ANALYSE, now),
                               "created_at": now, "changed_at": now},
                 )
             out.append(response)
