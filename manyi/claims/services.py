@@ -25,17 +25,16 @@ from manyi.accounts.permissions import can, require
 from manyi.audit.models import AuditAction
 from manyi.audit.services import audit_entry
 from manyi.common.attachments import attachment_add
-from manyi.common.calendar import deadline_in_workdays
 from manyi.common.models import Attachment
 from manyi.common.notify import notify_users
 from manyi.common.services import record_archive, record_create, record_update
 
 from .compensation import CompensationInputError, Line, calculate
+from .deadlines import step_deadline
 from .models import (
     Claim,
     ClaimNumberSequence,
     ClaimStep,
-    ClaimStepDeadline,
     CompensationLine,
     NegotiationRound,
     PanelFunction,
@@ -81,21 +80,6 @@ def next_claim_number(year: int) -> tuple[int, str]:
 
 def format_number(year: int, sequence: int) -> str:
     return f"{NUMBER_PREFIX}-{year}-{sequence:04d}"
-
-
-def step_workdays(state: str) -> int | None:
-    """Working days allowed for a step: the configured value, else the default."""
-    if state in workflow.TERMINAL:
-        return None
-    configured = (
-        ClaimStepDeadline.objects.filter(state=state).values_list("workdays", flat=True).first()
-    )
-    return configured or workflow.STEP_WORKDAYS.get(state)
-
-
-def step_deadline(state: str, start: dt.datetime) -> dt.datetime | None:
-    days = step_workdays(state)
-    return None if days is None else deadline_in_workdays(start, days)
 
 
 def _holder(role: str) -> User | None:

@@ -28,8 +28,12 @@ from manyi.common.services import StaleRecordError, record_create, record_update
 from manyi.common.workflow import Transition
 
 from . import hooks, workflow
-from .config import complaint_config
-from .deadlines import manager_escalation_at, remedy_deadline, step_deadline
+from .deadlines import (
+    manager_escalation_at,
+    manager_escalation_workdays,
+    remedy_deadline,
+    step_deadline,
+)
 from .models import (
     MONEY_KINDS,
     Accountability,
@@ -1057,7 +1061,7 @@ def sweep_overdue(now: dt.datetime | None = None) -> dict[str, int]:
     manager — each exactly once per step (the notify keys hold the step and its deadline, so
     running the sweep again sends nothing; a new step with a new deadline is a new reminder)."""
     now = now or _now()
-    config = complaint_config()
+    delay = manager_escalation_workdays()
     sent = {"overdue": 0, "escalated": 0}
     overdue = (
         Complaint.objects.filter(
@@ -1074,7 +1078,7 @@ def sweep_overdue(now: dt.datetime | None = None) -> dict[str, int]:
         label = workflow.STEP_LABELS.get(complaint.state, "")
         sent["overdue"] += _notify(complaint, f"overdue:{step}", owners, "complaint_overdue",
                                    step=label, due=complaint.due_at)
-        if now >= manager_escalation_at(complaint.due_at, config):
+        if now >= manager_escalation_at(complaint.due_at, delay):
             owner_ids = {u.pk for u in owners}
             managers = {m for m in (manager_of(u) for u in owners) if m is not None}
             managers = {m for m in managers if m.pk not in owner_ids}

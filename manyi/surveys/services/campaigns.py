@@ -13,15 +13,18 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from manyi.accounts.models import Department, User
 from manyi.accounts.permissions import require
+from manyi.common import deadlines
 from manyi.common.calendar import company_calendar, deadline_in_workdays, local_tz
 from manyi.common.notify import email_address, notify_users
 from manyi.common.services import record_create, record_update
 from manyi.customers.models import Contact, Customer
 
 from .. import constants as C
+from .. import deadlines as D
 from .. import rollups, rules
 from ..models import (
     ApprovalStatus,
@@ -60,23 +63,33 @@ def campaign_deadlines(start: dt.date) -> dict[str, dt.datetime]:
         d = cal.add_workdays(begin, n)
         return dt.datetime(d.year, d.month, d.day, DEADLINE_HOUR, tzinfo=local_tz())
 
+    days = deadlines.table()
     return {
-        "distribute_by": at(C.DISTRIBUTE_WORKDAYS),
-        "feedback_by": at(C.DISTRIBUTE_WORKDAYS + C.FEEDBACK_WORKDAYS),
-        "collection_closes": at(C.PROCESS_WORKDAYS - C.ANALYSE_WORKDAYS),
-        "ends_at": at(C.PROCESS_WORKDAYS),
+        "distribute_by": at(days[D.DISTRIBUTE]),
+        "feedback_by": at(days[D.DISTRIBUTE] + days[D.FEEDBACK]),
+        "collection_closes": at(days[D.COLLECTION]),
+        "ends_at": at(days[D.PROCESS]),
     }
 
 
 def deadline_rows(campaign: Campaign) -> list[tuple[str, dt.datetime]]:
     """The campaign's deadlines for pages and the calendar, in order."""
+    days = deadlines.table()
     rows = [
-        (_("Questionnaires out (3 working days)"), campaign.distribute_by),
-        (_("First feedback (2 working days later)"), campaign.feedback_by),
+        (ngettext("Questionnaires out (%(n)s working day)",
+                  "Questionnaires out (%(n)s working days)", days[D.DISTRIBUTE])
+         % {"n": days[D.DISTRIBUTE]}, campaign.distribute_by),
+        (ngettext("First feedback (%(n)s working day later)",
+                  "First feedback (%(n)s working days later)", days[D.FEEDBACK])
+         % {"n": days[D.FEEDBACK]}, campaign.feedback_by),
         (_("Collection closes"), campaign.collection_closes),
-        (_("Analysis done; whole process (18 working days)"), campaign.ends_at),
-        (_("Problems routed 20 % / 80 % (3 working days after the report)"),
-         deadline_in_workdays(campaign.ends_at, C.ROUTE_WORKDAYS)),
+        (ngettext("Analysis done; whole process (%(n)s working day)",
+                  "Analysis done; whole process (%(n)s working days)", days[D.PROCESS])
+         % {"n": days[D.PROCESS]}, campaign.ends_at),
+        (ngettext("Problems routed 20 %% / 80 %% (%(n)s working day after the report)",
+                  "Problems routed 20 %% / 80 %% (%(n)s working days after the report)",
+                  days[D.ROUTE]) % {"n": days[D.ROUTE]},
+         deadlines.due(D.ROUTE, campaign.ends_at)),
     ]
     return rows
 
@@ -511,11 +524,13 @@ def campaign_resend(*, actor: Any, campaign: Campaign) -> Campaign:
     with transaction.atomic():
         WORKFLOW.check("resend", campaign, actor)
         new_round = campaign.round + 1
-        closes = deadline_in_workdays(now, C.DISTRIBUTE_WORKDAYS + C.FEEDBACK_WORKDAYS + 5)
+        closes = deadline_in_workdays(
+            now, deadlines.value(D.DISTRIBUTE) + deadlines.value(D.FEEDBACK) + 5
+        )
         campaign = _transition(
             campaign, actor, "resend", round=new_round, closed_at=None, valid=None,
             validity_note="", collection_closes=closes,
-            ends_at=deadline_in_workdays(closes, C.ANALYSE_WORKDAYS),
+            ends_at=deadlines.due(D.ANALYSE, closes),
             note=_("re-sent to non-responders (round %(n)s)") % {"n": new_round},
         )
         pending = campaign.invitations.filter(completed_at__isnull=True).select_related("customer")
