@@ -93,6 +93,9 @@ class User(AbstractUser):
         related_name="members",
     )
     roles = models.ManyToManyField(Role, verbose_name=_("roles"), blank=True, related_name="users")
+    # per-request caches of manyi.accounts.permissions (not columns)
+    _manyi_roles: set[str]
+    _manyi_depts: set[int]
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(
         _("language"),

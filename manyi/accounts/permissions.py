@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+
+from .types import Actor
+
+if TYPE_CHECKING:
+    from .models import User
 
 
 class Scope(IntEnum):
@@ -114,19 +119,27 @@ def register_actions(
         ROLE_GRANTS.setdefault(role, {}).update(granted)
 
 
-def role_codes(user: Any) -> set[str]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def _user(actor: Actor) -> User | None:
+    """The signed-in user behind `actor`; None for the system and the anonymous visitor."""
+    from .models import User
+
+    return actor if isinstance(actor, User) else None
+
+
+def role_codes(user: Actor) -> set[str]:
+    member = _user(user)
+    if member is None or not member.is_authenticated or not member.is_active:
         return set()
-    cached: set[str] | None = getattr(user, "_manyi_roles", None)
+    cached: set[str] | None = getattr(member, "_manyi_roles", None)
     if cached is None:
-        cached = set(user.roles.values_list("code", flat=True))
-        if user.is_superuser:
+        cached = set(member.roles.values_list("code", flat=True))
+        if member.is_superuser:
             cached.add("admin")
-        user._manyi_roles = cached
+        member._manyi_roles = cached
     return cached
 
 
-def scope_for(user: Any, action: str) -> Scope:
+def scope_for(user: Actor, action: str) -> Scope:
     """The scope of `action` for `user`; None is the system (CLI, scheduler): everything."""
     if action not in ACTION_CODES:
         raise ValueError(f"unknown action {action!r}")
@@ -138,22 +151,25 @@ def scope_for(user: Any, action: str) -> Scope:
     return best
 
 
-def own_department_ids(user: Any) -> set[int]:
+def own_department_ids(user: Actor) -> set[int]:
     """The user's department and every department below it."""
-    cached: set[int] | None = getattr(user, "_manyi_depts", None)
+    member = _user(user)
+    if member is None:
+        return set()
+    cached: set[int] | None = getattr(member, "_manyi_depts", None)
     if cached is not None:
         return cached
     from .models import Department
 
     ids: set[int] = set()
-    if user.department_id:
-        frontier = {user.department_id}
+    if member.department_id:
+        frontier = {member.department_id}
         while frontier:
             ids |= frontier
             frontier = set(
                 Department.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
             ) - ids
-    user._manyi_depts = ids
+    member._manyi_depts = ids
     return ids
 
 
@@ -224,7 +240,7 @@ ALL_RECORDS = RecordScope("*", Scope.ALL)
 """The system's scope (CLI, scheduler, reports to management): every record."""
 
 
-def record_scope(user: Any, action: str) -> RecordScope:
+def record_scope(user: Actor, action: str) -> RecordScope:
     """The RecordScope of `action` for `user` (None = the system: everything)."""
     level = scope_for(user, action)
     if level != Scope.OWN:
@@ -232,20 +248,20 @@ def record_scope(user: Any, action: str) -> RecordScope:
     return RecordScope(action, level, frozenset(own_department_ids(user)))
 
 
-def require_all(user: Any, action: str) -> RecordScope:
+def require_all(user: Actor, action: str) -> RecordScope:
     """For a figure over every record: refuse unless `user` sees all records for `action`."""
     scope = record_scope(user, action)
     scope.require_all()
     return scope
 
 
-def customer_q(user: Any, action: str, prefix: str = "", model: Any = None) -> Q | None:
+def customer_q(user: Actor, action: str, prefix: str = "", model: Any = None) -> Q | None:
     """A filter for the records `user` may `action`; None means all, Q(pk__in=[]) none
     (see RecordScope.q)."""
     return record_scope(user, action).q(prefix, model)
 
 
-def scope_queryset(qs: QuerySet[Any], user: Any, action: str, prefix: str = "") -> QuerySet[Any]:
+def scope_queryset(qs: QuerySet[Any], user: Actor, action: str, prefix: str = "") -> QuerySet[Any]:
     return record_scope(user, action).filter(qs, prefix)
 
 
@@ -257,7 +273,7 @@ def customer_of(obj: Any) -> Any:
     return getattr(obj, "customer", None)
 
 
-def can(user: Any, action: str, obj: Any = None) -> bool:
+def can(user: Actor, action: str, obj: Any = None) -> bool:
     scope = scope_for(user, action)
     if scope == Scope.NONE:
         return False
@@ -308,7 +324,7 @@ def object_department_ids(obj: Any) -> set[int]:
     return {customer.branch_office_id, customer.business_unit_id, customer.region_id} - {None}
 
 
-def require(user: Any, action: str, obj: Any = None) -> None:
+def require(user: Actor, action: str, obj: Any = None) -> None:
     """Raise PermissionDenied unless `user` may do `action` (on `obj`). user None = system."""
     if user is None:
         return

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from manyi.audit.models import AuditAction
 from manyi.audit.services import audit_entry
 
-from .models import ApiToken
+from .models import ApiToken, User
 
 # Bad API keys from one address: after this many failures within the window, every request
 # with a bearer token from that address gets 429 until the window (counted from the first
@@ -47,7 +47,7 @@ def token_digest(key: str) -> str:
 
 @transaction.atomic
 def api_token_create(
-    *, user: Any, name: str = "api", expires_at: datetime | None = None
+    *, user: User, name: str = "api", expires_at: datetime | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token; returns (record, key). Only the digest is stored."""
     key = "my_" + secrets.token_urlsafe(32)
@@ -64,7 +64,7 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, user: Any, token_id: int) -> ApiToken:
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens (404 for anyone else's); revoking twice keeps the
     first time."""
     token = get_object_or_404(ApiToken.objects.select_for_update(), pk=token_id, user=user)

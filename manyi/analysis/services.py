@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import require
+from manyi.accounts.types import Actor
 from manyi.common.services import record_create, record_update
 from manyi.surveys.models import Campaign
 
@@ -29,7 +30,7 @@ from .models import (
 SCORING_FIELDS = ("methods", "self_weight", "ka_weight", "rate_above", "loyalty_above", "bands")
 
 
-def scoring_set(*, actor: Any, campaign: Campaign, data: dict[str, Any],
+def scoring_set(*, actor: Actor, campaign: Campaign, data: dict[str, Any],
                 expected_version: int | None = None) -> CampaignScoring:
     """Choose the scoring methods of a campaign (and their parameters)."""
     require(actor, "analysis.configure")
@@ -94,7 +95,7 @@ def target_suggestion(measure: str, year: int) -> tuple[Decimal | None, str]:
     return _quantize(suggested), basis
 
 
-def target_propose(*, actor: Any, measure: str, year: int, value: Decimal, note: str = "",
+def target_propose(*, actor: Actor, measure: str, year: int, value: Decimal, note: str = "",
                    expected_version: int | None = None) -> AnalysisTarget:
     """Propose (or change) the year's target of a measure; a change needs approval again."""
     require(actor, "analysis.target")
@@ -115,7 +116,7 @@ def target_propose(*, actor: Any, measure: str, year: int, value: Decimal, note:
                              expected_version=expected_version)
 
 
-def target_approve(*, actor: Any, target: AnalysisTarget,
+def target_approve(*, actor: Actor, target: AnalysisTarget,
                    expected_version: int | None = None) -> AnalysisTarget:
     """The GM approves the target (001 §六: 指标应经公司经理批准)."""
     require(actor, "analysis.target_approve")
@@ -153,7 +154,7 @@ PROBLEM_MOVES: dict[str, set[str]] = {
 }
 
 
-def problem_set_status(*, actor: Any, problem: Problem, status: str, note: str = "",
+def problem_set_status(*, actor: Actor, problem: Problem, status: str, note: str = "",
                        capa_reference: str = "", expected_version: int | None = None
                        ) -> Problem:
     """Quality dismisses a problem (with a reason), reopens it, or records that it was taken
@@ -171,7 +172,7 @@ def problem_set_status(*, actor: Any, problem: Problem, status: str, note: str =
     return record_update(problem, actor=actor, fields=fields, expected_version=expected_version)
 
 
-def signals_scan(*, actor: Any = None) -> list[Problem]:
+def signals_scan(*, actor: Actor = None) -> list[Problem]:
     """Scan every watched measure and raise a problem for each new signal (idempotent)."""
     require(actor, "problem.manage")
     from .signals import scan

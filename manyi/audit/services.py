@@ -10,6 +10,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from manyi.accounts.types import Actor
+
 from .models import AuditAction, AuditEntry
 
 Snapshot = dict[str, Any]
@@ -64,7 +66,7 @@ def audit_entry(
     *,
     instance: models.Model,
     action: str,
-    actor: Any,
+    actor: Actor,
     changes: Mapping[str, Any] | None = None,
     batch: str = "",
     note: str = "",
@@ -76,7 +78,7 @@ def audit_entry_build(
     *,
     instance: models.Model,
     action: str,
-    actor: Any,
+    actor: Actor,
     changes: Mapping[str, Any] | None = None,
     batch: str = "",
     note: str = "",
@@ -89,7 +91,7 @@ def audit_entry_build(
 def _entry_kwargs(
     instance: models.Model,
     action: str,
-    actor: Any,
+    actor: Actor,
     changes: Mapping[str, Any] | None,
     batch: str,
     note: str,
@@ -109,7 +111,7 @@ def _entry_kwargs(
 def audit_entries_bulk(
     entries: Iterable[tuple[models.Model, str, Mapping[str, Any] | None]],
     *,
-    actor: Any,
+    actor: Actor,
     batch: str = "",
     note: str = "",
 ) -> int:

@@ -16,6 +16,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.utils.translation import gettext as _
 
+from manyi.accounts.types import Actor, Viewer, stored_user
+
 from .models import Attachment
 
 ALLOWED_EXTENSIONS = {
@@ -89,7 +91,7 @@ def validate_upload(upload: UploadedFile) -> str:
 
 
 def attachment_add(
-    *, actor: Any, obj: models.Model, upload: UploadedFile, note: str = ""
+    *, actor: Actor, obj: models.Model, upload: UploadedFile, note: str = ""
 ) -> Attachment:
     ext = validate_upload(upload)
     display = safe_display_name(upload.name or "")
@@ -102,7 +104,7 @@ def attachment_add(
         size=upload.size or 0,
         mime_type=ALLOWED_EXTENSIONS[ext] or mimetypes.guess_type(display)[0] or "",
         note=note[:200],
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by=stored_user(actor) if getattr(actor, "pk", None) else None,
     )
 
 
@@ -119,7 +121,7 @@ def attachment_owner(attachment: Attachment) -> Any:
     return model._default_manager.filter(pk=attachment.object_id).first()
 
 
-def can_view_attachment(user: Any, attachment: Attachment) -> bool:
+def can_view_attachment(user: Viewer, attachment: Attachment) -> bool:
     owner = attachment_owner(attachment)
     check = _OWNERS.get(type(owner)) if owner is not None else None
     return bool(check and check(user, owner))

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from manyi.accounts.types import Actor, stored_user
 from manyi.audit.services import AuditAction, audit_entry, diff, snapshot
 
 from .models import QualityRecord
@@ -38,14 +39,10 @@ class StaleRecordError(Exception):
         )
 
 
-def _actor_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
-
-
 def record_create(
     model: type[R],
     *,
-    actor: Any,
+    actor: Actor,
     fields: Mapping[str, Any],
     m2m: Mapping[str, Iterable[Any]] | None = None,
     note: str = "",
@@ -53,7 +50,7 @@ def record_create(
     now = timezone.now()
     with transaction.atomic():
         instance = model(**fields)
-        instance.created_by = instance.changed_by = _actor_or_none(actor)
+        instance.created_by = instance.changed_by = stored_user(actor)
         instance.created_at = instance.changed_at = now
         instance.full_clean()
         instance.save()
@@ -70,7 +67,7 @@ def record_create(
 def record_update(
     instance: R,
     *,
-    actor: Any,
+    actor: Actor,
     fields: Mapping[str, Any],
     expected_version: int | None,
     m2m: Mapping[str, Iterable[Any]] | None = None,
@@ -96,7 +93,7 @@ def record_update(
         if not bumped:
             raise StaleRecordError(instance, expected, current)
         fresh.version = expected + 1
-        fresh.changed_by = _actor_or_none(actor)
+        fresh.changed_by = stored_user(actor)
         fresh.changed_at = timezone.now()
         fresh.save()
         for name, values in m2m.items():
@@ -114,7 +111,7 @@ def record_update(
     return fresh
 
 
-def record_archive(instance: R, *, actor: Any, reason: str = "") -> R:
+def record_archive(instance: R, *, actor: Actor, reason: str = "") -> R:
     if instance.archived_at is not None:
         raise ValidationError(_("This record is already archived."))
     with transaction.atomic():
@@ -122,9 +119,9 @@ def record_archive(instance: R, *, actor: Any, reason: str = "") -> R:
         model = type(instance)
         model.objects.filter(pk=instance.pk).update(
             archived_at=now,
-            archived_by=_actor_or_none(actor),
+            archived_by=stored_user(actor),
             changed_at=now,
-            changed_by=_actor_or_none(actor),
+            changed_by=stored_user(actor),
             version=models.F("version") + 1,
         )
         instance.refresh_from_db()
@@ -138,7 +135,7 @@ def record_archive(instance: R, *, actor: Any, reason: str = "") -> R:
     return instance
 
 
-def record_restore(instance: R, *, actor: Any) -> R:
+def record_restore(instance: R, *, actor: Actor) -> R:
     if instance.archived_at is None:
         raise ValidationError(_("This record is not archived."))
     with transaction.atomic():
@@ -148,7 +145,7 @@ def record_restore(instance: R, *, actor: Any) -> R:
             archived_at=None,
             archived_by=None,
             changed_at=now,
-            changed_by=_actor_or_none(actor),
+            changed_by=stored_user(actor),
             version=models.F("version") + 1,
         )
         instance.refresh_from_db()
@@ -164,7 +161,7 @@ def record_restore(instance: R, *, actor: Any) -> R:
 def records_bulk_update(
     instances: Iterable[R],
     *,
-    actor: Any,
+    actor: Actor,
     fields: Mapping[str, Any],
     note: str = "",
 ) -> int:
@@ -190,7 +187,7 @@ def records_bulk_update(
             changes = diff(before, snapshot(instance))
             instance.version += 1
             instance.changed_at = now
-            instance.changed_by = _actor_or_none(actor)
+            instance.changed_by = stored_user(actor)
             if changes:
                 entries.append((instance, AuditAction.BULK_UPDATE, changes))
         model.objects.bulk_update(
@@ -224,7 +221,7 @@ def retention_ends(instance: QualityRecord) -> Any:
         return archived.replace(year=archived.year + years, day=28)
 
 
-def record_purge(instance: R, *, actor: Any) -> None:
+def record_purge(instance: R, *, actor: Actor) -> None:
     """Remove a record for good, only once it is archived and its retention period is over."""
     ends = retention_ends(instance)
     if ends is None or ends > timezone.now():

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Contact, Customer, ImportJob, Order, Product, ProductLine
 
@@ -12,13 +15,13 @@ class ReadOnlyRecordAdmin(admin.ModelAdmin):
     """Quality records are edited through the application (audit trail, permissions);
     the admin shows them read-only and never deletes them."""
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from manyi.accounts.permissions import scope_queryset
+from manyi.accounts.types import Actor
 from manyi.audit.services import history_for
 from manyi.common.links import TimelineEvent, timeline_events
 
@@ -15,7 +16,7 @@ from .filters import ContactFilter, CustomerFilter, OrderFilter
 from .models import Contact, Customer, Order
 
 
-def customer_list(*, user: Any, filters: CustomerFilter | None = None) -> QuerySet[Customer]:
+def customer_list(*, user: Actor, filters: CustomerFilter | None = None) -> QuerySet[Customer]:
     qs: QuerySet[Any] = Customer.objects.select_related(
         "branch_office", "business_unit", "region"
     )
@@ -23,7 +24,7 @@ def customer_list(*, user: Any, filters: CustomerFilter | None = None) -> QueryS
     return (filters or CustomerFilter()).apply(qs)
 
 
-def customer_get(*, user: Any, pk: int) -> Customer:
+def customer_get(*, user: Actor, pk: int) -> Customer:
     """The customer if `user` may see it, else Customer.DoesNotExist (→ 404, no leak)."""
     qs = scope_queryset(
         Customer.objects.select_related("branch_office", "business_unit", "region", "dealer"),
@@ -34,7 +35,7 @@ def customer_get(*, user: Any, pk: int) -> Customer:
 
 
 def contact_list(
-    *, user: Any, customer: Customer | None = None, filters: ContactFilter | None = None
+    *, user: Actor, customer: Customer | None = None, filters: ContactFilter | None = None
 ) -> QuerySet[Contact]:
     qs = scope_queryset(
         Contact.objects.select_related("customer"), user, "customer.view", "customer__"
@@ -44,13 +45,13 @@ def contact_list(
     return (filters or ContactFilter()).apply(qs)
 
 
-def contact_get(*, user: Any, pk: int) -> Contact:
+def contact_get(*, user: Actor, pk: int) -> Contact:
     return scope_queryset(
         Contact.objects.select_related("customer"), user, "customer.view", "customer__"
     ).get(pk=pk)
 
 
-def order_list(*, user: Any, filters: OrderFilter | None = None) -> QuerySet[Order]:
+def order_list(*, user: Actor, filters: OrderFilter | None = None) -> QuerySet[Order]:
     qs: QuerySet[Any] = Order.objects.select_related(
         "customer", "product", "product__product_line"
     )
@@ -58,13 +59,13 @@ def order_list(*, user: Any, filters: OrderFilter | None = None) -> QuerySet[Ord
     return (filters or OrderFilter()).apply(qs)
 
 
-def order_get(*, user: Any, pk: int) -> Order:
+def order_get(*, user: Actor, pk: int) -> Order:
     return scope_queryset(
         Order.objects.select_related("customer", "product"), user, "order.view", "customer__"
     ).get(pk=pk)
 
 
-def customer_timeline(*, customer: Customer, user: Any, limit: int = 50) -> list[TimelineEvent]:
+def customer_timeline(*, customer: Customer, user: Actor, limit: int = 50) -> list[TimelineEvent]:
     """The customer's timeline: the events of every module registered with
     `manyi.common.links.register_timeline` that `user` may see, newest first."""
     return timeline_events(customer, user, limit)
@@ -74,7 +75,7 @@ def customer_history(*, customer: Customer) -> Any:
     return history_for(customer)[:200]
 
 
-def dashboard_figures(*, user: Any) -> dict[str, Any]:
+def dashboard_figures(*, user: Actor) -> dict[str, Any]:
     """Headline figures of the archive the user may see (one aggregate query each)."""
     import datetime as dt
 

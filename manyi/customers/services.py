@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import can, require
+from manyi.accounts.types import Actor
 from manyi.common.services import (
     record_archive,
     record_create,
@@ -28,12 +29,12 @@ def _split_m2m(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Itera
     return fields, m2m
 
 
-def _require_customer_in_scope(actor: Any, action: str, customer: Customer) -> None:
+def _require_customer_in_scope(actor: Actor, action: str, customer: Customer) -> None:
     """A user with OWN scope may only put records under customers of their departments."""
     require(actor, action, customer)
 
 
-def customer_create(*, actor: Any, data: Mapping[str, Any]) -> Customer:
+def customer_create(*, actor: Actor, data: Mapping[str, Any]) -> Customer:
     fields, m2m = _split_m2m(data)
     probe = Customer(**fields)
     require(actor, "customer.add")
@@ -47,7 +48,7 @@ def customer_create(*, actor: Any, data: Mapping[str, Any]) -> Customer:
 
 
 def customer_update(
-    *, actor: Any, customer: Customer, data: Mapping[str, Any], expected_version: int | None
+    *, actor: Actor, customer: Customer, data: Mapping[str, Any], expected_version: int | None
 ) -> Customer:
     require(actor, "customer.change", customer)
     fields, m2m = _split_m2m(data)
@@ -66,18 +67,18 @@ def customer_update(
     )
 
 
-def customer_archive(*, actor: Any, customer: Customer, reason: str = "") -> Customer:
+def customer_archive(*, actor: Actor, customer: Customer, reason: str = "") -> Customer:
     require(actor, "customer.archive", customer)
     return record_archive(customer, actor=actor, reason=reason)
 
 
-def customer_restore(*, actor: Any, customer: Customer) -> Customer:
+def customer_restore(*, actor: Actor, customer: Customer) -> Customer:
     require(actor, "customer.archive", customer)
     return record_restore(customer, actor=actor)
 
 
 def customers_bulk_update(
-    *, actor: Any, customers: Iterable[Customer], data: Mapping[str, Any]
+    *, actor: Actor, customers: Iterable[Customer], data: Mapping[str, Any]
 ) -> int:
     """Bulk change (e.g. mark several customers lost); each gets its own audit entry."""
     items = list(customers)
@@ -90,7 +91,7 @@ def customers_bulk_update(
     return records_bulk_update(items, actor=actor, fields=data, note=_("bulk change"))
 
 
-def contact_create(*, actor: Any, data: Mapping[str, Any]) -> Contact:
+def contact_create(*, actor: Actor, data: Mapping[str, Any]) -> Contact:
     customer = data.get("customer")
     if customer is None:
         raise ValidationError({"customer": _("This field is required.")})
@@ -99,7 +100,7 @@ def contact_create(*, actor: Any, data: Mapping[str, Any]) -> Contact:
 
 
 def contact_update(
-    *, actor: Any, contact: Contact, data: Mapping[str, Any], expected_version: int | None
+    *, actor: Actor, contact: Contact, data: Mapping[str, Any], expected_version: int | None
 ) -> Contact:
     _require_customer_in_scope(actor, "contact.change", contact.customer)
     if "customer" in data:
@@ -107,12 +108,12 @@ def contact_update(
     return record_update(contact, actor=actor, fields=data, expected_version=expected_version)
 
 
-def contact_archive(*, actor: Any, contact: Contact) -> Contact:
+def contact_archive(*, actor: Actor, contact: Contact) -> Contact:
     _require_customer_in_scope(actor, "contact.change", contact.customer)
     return record_archive(contact, actor=actor)
 
 
-def order_create(*, actor: Any, data: Mapping[str, Any]) -> Order:
+def order_create(*, actor: Actor, data: Mapping[str, Any]) -> Order:
     customer = data.get("customer")
     if customer is None:
         raise ValidationError({"customer": _("This field is required.")})
@@ -121,7 +122,7 @@ def order_create(*, actor: Any, data: Mapping[str, Any]) -> Order:
 
 
 def order_update(
-    *, actor: Any, order: Order, data: Mapping[str, Any], expected_version: int | None
+    *, actor: Actor, order: Order, data: Mapping[str, Any], expected_version: int | None
 ) -> Order:
     _require_customer_in_scope(actor, "order.change", order.customer)
     if "customer" in data:
@@ -129,11 +130,11 @@ def order_update(
     return record_update(order, actor=actor, fields=data, expected_version=expected_version)
 
 
-def order_archive(*, actor: Any, order: Order) -> Order:
+def order_archive(*, actor: Actor, order: Order) -> Order:
     _require_customer_in_scope(actor, "order.change", order.customer)
     return record_archive(order, actor=actor)
 
 
-def product_create(*, actor: Any, data: Mapping[str, Any]) -> Product:
+def product_create(*, actor: Actor, data: Mapping[str, Any]) -> Product:
     require(actor, "product.manage")
     return record_create(Product, actor=actor, fields=data)

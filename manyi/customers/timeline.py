@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import scope_queryset
+from manyi.accounts.types import Viewer
 from manyi.common.links import TimelineEvent
 
 from .models import Customer
 
 
-def order_events(customer: Customer, user: Any, limit: int) -> list[TimelineEvent]:
+def order_events(customer: Customer, user: Viewer, limit: int) -> list[TimelineEvent]:
     events = []
     orders = scope_queryset(
         customer.orders.filter(archived_at__isnull=True).select_related("product"),

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from manyi.accounts.permissions import Scope, scope_for, scope_queryset
+from manyi.accounts.types import Viewer
 
 from ..models import AnalysisTarget, Problem
 
 
-def problem_list(*, user: Any, status: str = "", source: str = "") -> QuerySet[Problem]:
+def problem_list(*, user: Viewer, status: str = "", source: str = "") -> QuerySet[Problem]:
     qs: QuerySet[Problem] = Problem.objects.select_related("campaign").filter(
         archived_at__isnull=True)
     if user is not None and scope_for(user, "problem.view") == Scope.NONE:
@@ -24,7 +23,7 @@ def problem_list(*, user: Any, status: str = "", source: str = "") -> QuerySet[P
     return qs
 
 
-def problem_get(*, user: Any, pk: int) -> Problem:
+def problem_get(*, user: Viewer, pk: int) -> Problem:
     return problem_list(user=user).get(pk=pk)
 
 

@@ -9,6 +9,7 @@ from typing import IO, Any
 from django.db.models import QuerySet
 
 from manyi.accounts.permissions import customer_q, require
+from manyi.accounts.types import Actor
 
 from .. import selectors
 from ..filters import CustomerFilter, OrderFilter
@@ -22,7 +23,7 @@ SHEET_TITLES = {"customers": "顾客", "contacts": "联系人", "orders": "订�
 
 
 def export_queryset(
-    kind: str, *, user: Any, params: Mapping[str, Any] | None = None
+    kind: str, *, user: Actor, params: Mapping[str, Any] | None = None
 ) -> QuerySet[Any]:
     """The records to export: the list page's filters (params) within the user's scope."""
     require(user, "customer.export")
@@ -59,7 +60,7 @@ def rows(spec: Spec, qs: QuerySet[Any]) -> Iterator[list[Cell]]:
 
 
 def export_csv_chunks(
-    kind: str, *, user: Any, params: Mapping[str, Any] | None = None, lang: str = "zh"
+    kind: str, *, user: Actor, params: Mapping[str, Any] | None = None, lang: str = "zh"
 ) -> Iterator[bytes]:
     spec = spec_for(kind)
     qs = export_queryset(kind, user=user, params=params)
@@ -71,7 +72,7 @@ def export_file(
     target: str | Path | IO[bytes],
     *,
     fmt: str,
-    user: Any,
+    user: Actor,
     params: Mapping[str, Any] | None = None,
     lang: str = "zh",
 ) -> None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import require
+from manyi.accounts.types import Actor, stored_user
 from manyi.audit.services import AuditAction, audit_entries_bulk
 
 from .columns import KEEP, CellError, Column
@@ -120,11 +121,11 @@ def _chunks(rows: Sequence[ParsedRow], size: int = BATCH) -> Iterator[Sequence[P
 class KindImport:
     """Shared write logic; the kinds add their cross-row checks and natural keys."""
 
-    def __init__(self, spec: Spec, lk: Lookups, actor: Any, present: Sequence[Column]) -> None:
+    def __init__(self, spec: Spec, lk: Lookups, actor: Actor, present: Sequence[Column]) -> None:
         self.spec = spec
         self.lk = lk
         self.actor = actor
-        self.user = actor if getattr(actor, "pk", None) else None
+        self.user = stored_user(actor)
         self.present = list(present)
         self.present_keys = {col.key for col in present}
 
@@ -269,7 +270,7 @@ def import_file(
     kind: str,
     source: Source,
     *,
-    actor: Any,
+    actor: Actor,
     skip_bad_rows: bool = False,
     name: str | None = None,
     progress: Progress | None = None,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from manyi.accounts.models import Department
 from manyi.accounts.permissions import Scope, own_department_ids, scope_for
+from manyi.accounts.types import Actor
 
 from ..models import Customer, Product, ProductLine
 
@@ -24,7 +25,7 @@ class CustomerRef(NamedTuple):
 
 
 class Lookups:
-    def __init__(self, kind: str, actor: Any) -> None:
+    def __init__(self, kind: str, actor: Actor) -> None:
         depts = list(Department.objects.all())
         self.depts = {d.code: d for d in depts}
         self.dept_by_id = {d.pk: d for d in depts}
