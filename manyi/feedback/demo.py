@@ -17,6 +17,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from manyi.common import deadlines
+
+from .deadlines import ANSWER
 from .models import (
     FeedbackChannel,
     FeedbackEntry,
@@ -25,7 +28,7 @@ from .models import (
     PraiseAspect,
     PraiseNotice,
 )
-from .rules import NUMBER_PREFIX, PRAISE_PREFIX, answer_workdays
+from .rules import NUMBER_PREFIX, PRAISE_PREFIX
 
 HISTORY_DAYS = 730
 ENTRIES = {"tiny": 80, "small": 700, "large": 6000}
@@ -195,7 +198,7 @@ def demo_build(*, seed: int, today: dt.date, scale: str) -> dict[str, int]:
     ]
     cal = company_calendar()
     now = timezone.now()
-    workdays = answer_workdays()
+    workdays = deadlines.value(ANSWER)
     start = today - dt.timedelta(days=HISTORY_DAYS)
     n = ENTRIES.get(scale, ENTRIES["small"])
 

@@ -19,11 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import can, require
+from manyi.common import deadlines
 from manyi.common.models import QualityRecord
 from manyi.common.notify import notify_users
 from manyi.common.services import record_archive, record_create, record_update
 
 from . import handover, rules
+from .deadlines import ANSWER
 from .models import (
     HANDOVER_KINDS,
     INQUIRY_KINDS,
@@ -159,7 +161,7 @@ def feedback_create(*, actor: Any, data: Mapping[str, Any]) -> FeedbackEntry:
                 status=FeedbackStatus.OPEN,
                 assigned_department=department,
                 assigned_to=person,
-                due_at=rules.answer_due(received_at, data.get("due_workdays")),
+                due_at=deadlines.due(ANSWER, received_at, data.get("due_workdays")),
             )
     elif kind in HANDOVER_KINDS:
         fields.update(
@@ -251,7 +253,7 @@ def feedback_assign(
         fields={
             "assigned_department": department,
             "assigned_to": person,
-            "due_at": rules.answer_due(timezone.now()),
+            "due_at": deadlines.due(ANSWER, timezone.now()),
         },
         expected_version=expected_version,
         note=_("assigned"),

@@ -19,12 +19,14 @@ from django.utils.translation import gettext as _
 
 from manyi.accounts.models import Department
 from manyi.accounts.permissions import can, require
+from manyi.common import deadlines
 from manyi.common.models import QualityRecord
 from manyi.common.notify import email_address, notify_users
 from manyi.common.services import record_archive, record_create, record_update
 from manyi.common.workflow import check_permitted_first
 
 from . import rules
+from .deadlines import LOAN, LOAN_ESCALATION
 from .models import (
     Condition,
     CustomerProperty,
@@ -308,7 +310,7 @@ def loan_create(*, actor: Any, item: CustomerProperty, data: Mapping[str, Any]) 
         "customer_consent": bool(data.get("customer_consent")),
         "approved_by": approved_by,
         "lent_at": lent_at,
-        "due_at": rules.loan_due(lent_at, None if workdays is None else int(workdays)),
+        "due_at": deadlines.due(LOAN, lent_at, None if workdays is None else int(workdays)),
     }
     with transaction.atomic():
         loan = create_numbered(
@@ -415,7 +417,7 @@ def loan_overdue_sweep(*, now: dt.datetime | None = None) -> int:
                 url=url,
             )
         )
-        if now >= rules.escalation_at(loan.due_at):
+        if now >= deadlines.due(LOAN_ESCALATION, loan.due_at):
             manager = department_manager(loan.department)
             if manager is not None and manager.pk != loan.borrower_id:
                 sent += len(

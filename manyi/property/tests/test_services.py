@@ -11,8 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from manyi.audit.models import AuditEntry
+from manyi.common import deadlines
 from manyi.common.models import Message
-from manyi.property import rules
+from manyi.property.deadlines import LOAN_ESCALATION
 from manyi.property.models import (
     CustomerProperty,
     DamageStatus,
@@ -179,7 +180,7 @@ def test_overdue_sweep_tells_the_borrower_then_the_manager_once(
         assert loan_overdue_sweep(now=due - dt.timedelta(minutes=1)) == 0
         assert loan_overdue_sweep(now=due + dt.timedelta(minutes=1)) == 1
         assert loan_overdue_sweep(now=due + dt.timedelta(hours=2)) == 0
-        escalation = rules.escalation_at(due)
+        escalation = deadlines.due(LOAN_ESCALATION, due)
         assert timezone.localtime(escalation) == local(2025, 10, 15, 10, 0)
         assert loan_overdue_sweep(now=escalation - dt.timedelta(minutes=1)) == 0
         assert loan_overdue_sweep(now=escalation + dt.timedelta(minutes=1)) == 1
