@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from manyi.common.filters import FilterParams
 
-from .workflow import OPEN_STATES, ClaimState, Liability
+from .states import OPEN_STATES, ClaimState, Liability
 
 CLAIM_SORTS = {
     "number": ("year", "sequence"),

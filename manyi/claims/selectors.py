@@ -23,6 +23,7 @@ from .models import (
     QualityCost,
     SupplierRecourse,
 )
+from .states import OPEN_STATES
 
 ZERO = Decimal("0.00")
 
@@ -175,8 +176,6 @@ class ClaimSummary:
 
 def claim_summary(*, user: Any, period: Period) -> ClaimSummary:
     """Input for the management review: claims received in the period and their money."""
-    from .workflow import OPEN_STATES
-
     claims = scope_queryset(
         Claim.objects.filter(
             archived_at__isnull=True,

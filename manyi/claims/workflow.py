@@ -18,17 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from manyi.common.workflow import Transition, TransitionError, Work, Workflow, register
 
+from .models import Claim
 from .states import OPEN_STATES, TERMINAL, ClaimState, Liability
-
-if TYPE_CHECKING:
-    from .models import Claim
 
 __all__ = [
     "OPEN_STATES",

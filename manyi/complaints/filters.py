@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from manyi.common.filters import FilterParams, day_start
 
+from .states import CLOSED_STATES, OPEN_STATES, TIMED_STATES
+
 SORTS = {
     "-received": ("-received_at", "-id"),
     "received": ("received_at", "id"),
@@ -86,8 +88,6 @@ class ComplaintFilter:
         )
 
     def apply(self, qs: QuerySet[Any], now: dt.datetime | None = None) -> QuerySet[Any]:
-        from .workflow import CLOSED_STATES, OPEN_STATES, TIMED_STATES
-
         now = now or timezone.now()
         qs = qs.filter(archived_at__isnull=not self.archived)
         if self.q:

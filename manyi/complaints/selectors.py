@@ -19,7 +19,7 @@ from manyi.audit.services import history_for
 from .config import complaint_config
 from .filters import ComplaintFilter
 from .models import Accountability, Complaint, ComplaintState, RemedyProposal
-from .workflow import CLOSED_STATES, TIMED_STATES
+from .states import CLOSED_STATES, TIMED_STATES
 
 S = ComplaintState
 
