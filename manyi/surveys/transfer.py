@@ -117,7 +117,7 @@ def _row_scale_errors(row: Mapping[str, Any]) -> list[tuple[str, str]]:
 def _row_numbers(row: dict[str, Any], raw: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Set the row's max_points and weight; (field, message) for each that is invalid."""
     out: list[tuple[str, str]] = []
-    max_points = raw.get("max_points")
+    max_points: Any = raw.get("max_points")
     if row["scale"] == Scale.POINTS:
         try:
             row["max_points"] = int(max_points)
@@ -226,11 +226,23 @@ def read_xlsx(content: bytes) -> dict[str, Any]:
         raise ValidationError({"file": _("not a readable .xlsx file")}) from exc
     if "template" not in wb.sheetnames or "items" not in wb.sheetnames:
         raise ValidationError({"file": _("the workbook needs the sheets “template” and “items”")})
-    doc: dict[str, Any] = {"format": FORMAT}
-    for row in list(wb["template"].iter_rows(values_only=True))[1:]:
+    doc: dict[str, Any] = {"format": FORMAT, **_xlsx_meta(wb["template"])}
+    doc["_rows"] = _xlsx_item_rows(wb["items"])
+    return doc
+
+
+def _xlsx_meta(sheet: Any) -> dict[str, Any]:
+    """The "field | value" rows of the sheet "template"."""
+    meta: dict[str, Any] = {}
+    for row in list(sheet.iter_rows(values_only=True))[1:]:
         if row and row[0]:
-            doc[str(row[0]).strip()] = row[1] if len(row) > 1 and row[1] is not None else ""
-    rows = list(wb["items"].iter_rows(values_only=True))
+            meta[str(row[0]).strip()] = row[1] if len(row) > 1 and row[1] is not None else ""
+    return meta
+
+
+def _xlsx_item_rows(sheet: Any) -> list[dict[str, Any]]:
+    """The item rows of the sheet "items" by column name; each names its row as its path."""
+    rows = list(sheet.iter_rows(values_only=True))
     if not rows:
         raise ValidationError({"items": _("the sheet “items” is empty")})
     header = [str(h or "").strip() for h in rows[0]]
@@ -244,5 +256,4 @@ def read_xlsx(content: bytes) -> dict[str, Any]:
         record = {h: values[i] if i < len(values) else None for i, h in enumerate(header) if h}
         record["_path"] = f"items!row {n}"
         flat.append(record)
-    doc["_rows"] = flat
-    return doc
+    return flat

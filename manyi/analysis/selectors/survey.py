@@ -377,7 +377,7 @@ def _driver_quadrant(campaign: Campaign, rows: Sequence[ItemRow]) -> Drivers:
                    "relative-weights", by_name, weights.r_squared, len(sample))
 
 
-CustomerRow = tuple[int, bool, int, Decimal, Decimal, Decimal, int, int]
+CustomerRow = tuple[int, bool, int, int, Decimal, Decimal, int, int]  # see _customer_rows
 
 
 def _counts(cells: Iterable[tuple[int, int, int]]) -> dict[int, dict[int, int]]:
@@ -509,6 +509,25 @@ def _method_results(scoring: CampaignScoring, overall: Figures, self_fig: Figure
     }
 
 
+def _customer_scores(customer_rows: Sequence[CustomerRow]) -> list[tuple[int, float]]:
+    """(customer id, weighted score 0–100) of every customer with a scored answer."""
+    return [
+        (cid, float(wv * 100 / wm)) for cid, _ka, _f, _v, wv, wm, _t, _tn in customer_rows if wm
+    ]
+
+
+def _score_histogram(scores: Sequence[tuple[int, float]]) -> tuple[Bin, ...]:
+    if not scores:
+        return ()
+    return histogram([s for _c, s in scores], equal_width_edges(0, 100, K.HISTOGRAM_BINS))
+
+
+def _low_pareto(rows: Sequence[ItemRow]) -> ParetoResult | None:
+    """The Pareto of the dissatisfied answers of the scored items."""
+    lows = [r for r in rows if r.meta.item.scored and r.low]
+    return pareto([r.label for r in lows], [r.low for r in lows]) if lows else None
+
+
 def _overall_test(trend: Sequence[TrendPoint], overall: Figures) -> TwoProportionTest | None:
     """This campaign's top-2-box share against the previous campaign's."""
     prev_fig = trend[-2].figures if len(trend) >= 2 else None
@@ -564,16 +583,8 @@ def campaign_analysis(campaign: Campaign, *, with_drivers: bool = True) -> Campa
                   for name, (column, _label) in BREAKDOWNS.items()}
     breakdowns["product_line"] = _product_lines(campaign, all_five(items, campaign.template_id))
     customer_rows = _customer_rows(campaign)
-    scores = [
-        (cid, float(wv * 100 / wm)) for cid, _ka, _f, _v, wv, wm, _t, _tn in customer_rows if wm
-    ]
+    scores = _customer_scores(customer_rows)
     self_fig = _figures(base.get((SELF, False), []), items)
-    hist: tuple[Bin, ...] = ()
-    if scores:
-        hist = histogram([s for _c, s in scores],
-                         equal_width_edges(0, 100, K.HISTOGRAM_BINS))
-    lows = [r for r in rows if r.meta.item.scored and r.low]
-    par = pareto([r.label for r in lows], [r.low for r in lows]) if lows else None
     this_year = {m: t for (m, y), t in targets.items() if y == campaign.period_year}
     return CampaignAnalysis(
         campaign=campaign, scoring=scoring, methods=scoring.method_list,
@@ -583,7 +594,7 @@ def campaign_analysis(campaign: Campaign, *, with_drivers: bool = True) -> Campa
         breakdowns=breakdowns, trend=trend, suggestions=_suggestions(trend),
         targets=this_year, overall_test=_overall_test(trend, overall),
         results=_method_results(scoring, overall, self_fig, rows, customer_rows, scores),
-        histogram=hist, pareto=par,
+        histogram=_score_histogram(scores), pareto=_low_pareto(rows),
         drivers=_driver_quadrant(campaign, rows) if with_drivers else Drivers(),
         lowest_customers=_lowest_customers(scores),
     )
