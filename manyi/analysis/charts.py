@@ -120,22 +120,39 @@ def control_chart(
     if any(t is not None for t in target_values):
         fig.add_scatter(x=x, y=target_values, mode="lines", name=_("target"),
                         line={"color": TARGET, "width": 2, "dash": "dot"})
-    columns = [_("Period"), _("Value")]
+    counts = None
     if numerators is not None and sizes is not None:
-        columns += [_("Count"), size_label or _("Base")]
+        counts = (numerators, sizes, size_label)
+    table = _control_table(x, [y, centre, lcl, ucl, target_values], rules, signals, counts)
+    note = _("%(chart)s chart, limits at ±%(k)s σ.") % {"chart": chart.chart, "k": chart.nsigmas}
+    return Chart(chart_id, title, _spec(fig, title, y_title=unit), table, note, list(signals))
+
+
+def _control_table(
+    x: Sequence[str],
+    lines: Sequence[Sequence[float | None]],
+    rules: Mapping[int, list[str]],
+    signals: Sequence[int],
+    counts: tuple[Sequence[float], Sequence[float], str] | None,
+) -> Table:
+    """The control chart as a table: per period the value, (the count and its base,) the
+    centre line, the limits, the target, the rules violated and whether it is a signal.
+    `lines` are (values, centre, lcl, ucl, targets)."""
+    y, centre, lcl, ucl, target_values = lines
+    columns = [_("Period"), _("Value")]
+    if counts is not None:
+        columns += [_("Count"), counts[2] or _("Base")]
     columns += [_("Centre line"), _("Lower limit"), _("Upper limit"), _("Target"),
                 _("Rules violated"), _("Signal")]
     rows = []
     for i, label in enumerate(x):
         row: list[Any] = [label, _r(y[i])]
-        if numerators is not None and sizes is not None:
-            row += [_r(numerators[i]), _r(sizes[i])]
+        if counts is not None:
+            row += [_r(counts[0][i]), _r(counts[1][i])]
         row += [_r(centre[i]), _r(lcl[i]), _r(ucl[i]), _r(target_values[i]),
                 ", ".join(rules.get(i + 1, [])), _("yes") if i + 1 in signals else ""]
         rows.append(row)
-    note = _("%(chart)s chart, limits at ±%(k)s σ.") % {"chart": chart.chart, "k": chart.nsigmas}
-    return Chart(chart_id, title, _spec(fig, title, y_title=unit), Table(columns, rows), note,
-                 list(signals))
+    return Table(columns, rows)
 
 
 def evidence_chart(chart_id: str, title: str, ev: Mapping[str, Any]) -> Chart:
@@ -208,16 +225,7 @@ def bar_chart(chart_id: str, title: str, category: str, labels: Sequence[str],
     fig = go.Figure()
     x = list(labels)
     for s in series:
-        error = None
-        if s.low is not None and s.high is not None:
-            error = {
-                "type": "data", "symmetric": False,
-                "array": [(h - v) if h is not None and v is not None else None
-                          for v, h in zip(s.values, s.high, strict=True)],
-                "arrayminus": [(v - lo) if lo is not None and v is not None else None
-                               for v, lo in zip(s.values, s.low, strict=True)],
-                "color": LIMIT,
-            }
+        error = _error_bars(s)
         if s.kind == "line":
             fig.add_scatter(x=x, y=s.values, name=s.name, mode="lines+markers",
                             error_y=error)
@@ -227,12 +235,34 @@ def bar_chart(chart_id: str, title: str, category: str, labels: Sequence[str],
         fig.add_scatter(x=x, y=[value] * len(x), mode="lines", name=name,
                         line={"color": TARGET, "dash": "dot", "width": 2})
     fig.update_layout(barmode="group")
+    return Chart(chart_id, title, _spec(fig, title, y_title=unit, height=height),
+                 _bar_table(category, x, series, extra or {}), note)
+
+
+def _error_bars(s: Series) -> dict[str, Any] | None:
+    """The confidence interval of a series as asymmetric error bars (None without one)."""
+    if s.low is None or s.high is None:
+        return None
+    return {
+        "type": "data", "symmetric": False,
+        "array": [(h - v) if h is not None and v is not None else None
+                  for v, h in zip(s.values, s.high, strict=True)],
+        "arrayminus": [(v - lo) if lo is not None and v is not None else None
+                       for v, lo in zip(s.values, s.low, strict=True)],
+        "color": LIMIT,
+    }
+
+
+def _bar_table(category: str, x: Sequence[str], series: Sequence[Series],
+               extra: Mapping[str, Sequence[Any]]) -> Table:
+    """The figures of a bar chart as a table: one row per category, the intervals and the
+    table-only columns beside the values."""
     columns = [category]
     for s in series:
         columns.append(s.name)
         if s.low is not None:
             columns += [_("%(s)s – CI low") % {"s": s.name}, _("%(s)s – CI high") % {"s": s.name}]
-    columns += list((extra or {}).keys())
+    columns += list(extra.keys())
     rows = []
     for i, label in enumerate(x):
         row: list[Any] = [label]
@@ -240,10 +270,9 @@ def bar_chart(chart_id: str, title: str, category: str, labels: Sequence[str],
             row.append(_r(s.values[i]))
             if s.low is not None and s.high is not None:
                 row += [_r(s.low[i]), _r(s.high[i])]
-        row += [values[i] for values in (extra or {}).values()]
+        row += [values[i] for values in extra.values()]
         rows.append(row)
-    return Chart(chart_id, title, _spec(fig, title, y_title=unit, height=height),
-                 Table(columns, rows), note)
+    return Table(columns, rows)
 
 
 def histogram_chart(chart_id: str, title: str, bins: Sequence[Bin], *, x_title: str = ""
@@ -306,6 +335,11 @@ def quadrant_chart(chart_id: str, title: str, points: Sequence[QuadrantPoint], *
     table = Table(columns, [
         [p.item, _r(p.importance), _r(r_of[p.item]) if p.item in r_of else None,
          _r(p.performance), _(QUADRANT_LABELS.get(p.quadrant, p.quadrant))] for p in points])
+    return Chart(chart_id, title, spec, table, _quadrant_note(weights, r_squared, forms))
+
+
+def _quadrant_note(weights: bool, r_squared: float | None, forms: int) -> str:
+    """What the importance axis of the quadrant chart means for this basis."""
     if weights and r_squared is not None and r_squared > 0.999:
         note = _("Importance: Johnson's relative weights — each item's share of the variance "
                  "of the respondents' overall percent (%(n)s latest forms). The overall percent "
@@ -321,4 +355,4 @@ def quadrant_chart(chart_id: str, title: str, points: Sequence[QuadrantPoint], *
         note = _("Importance: correlation r of each item with the respondents' overall percent "
                  "(%(n)s latest forms; too few complete forms for relative weights).") % {
                      "n": forms}
-    return Chart(chart_id, title, spec, table, note)
+    return note

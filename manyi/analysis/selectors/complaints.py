@@ -134,21 +134,16 @@ def _pareto(rows: list[tuple[str, int]], top: int = K.PARETO_TOP, other: int = 0
     return pareto(names, [n for _name, n in head])
 
 
-def complaint_analysis(first: Month, last: Month) -> ComplaintAnalysis:
-    months = month_range(first, last)
-    qs = complaints_in(first, last)
-    per_month = _by_month(
-        qs, "received_at", n=Count("id"), closed=Count("id", filter=Q(state__in=CLOSED_STATES))
-    )
-    counts = [per_month.get(m, {}).get("n", 0) for m in months]
-    closed = [per_month.get(m, {}).get("closed", 0) for m in months]
-    deliveries = delivered_units(first, last)
-    units = [deliveries.get(m, {}).get("units", 0) for m in months]
+def _by_category(qs: QuerySet[Complaint]) -> list[tuple[str, int]]:
     categories = dict(ContentCategory.choices)
-    by_cat = [
+    return [
         (str(categories.get(r["content_category"], r["content_category"])), r["n"])
         for r in qs.values("content_category").annotate(n=Count("id")).order_by()
     ]
+
+
+def _by_product(qs: QuerySet[Complaint]) -> list[tuple[str, int]]:
+    """Complaints per product (the product, else the model the customer named)."""
     product_rows = list(qs.values("product_id", "product_model").annotate(n=Count("id"))
                         .order_by())
     products = Product.objects.in_bulk([r["product_id"] for r in product_rows if r["product_id"]])
@@ -156,11 +151,21 @@ def complaint_analysis(first: Month, last: Month) -> ComplaintAnalysis:
     for r in product_rows:
         p = products.get(r["product_id"]) if r["product_id"] else None
         merged[str(p) if p else (r["product_model"] or _("Not stated"))] += r["n"]
+    return list(merged.items())
+
+
+def _by_customer(qs: QuerySet[Complaint], total: int) -> tuple[list[tuple[str, int]], int]:
+    """(customer, complaints) of the customers with most complaints, and the rest's count."""
     customer_rows = list(qs.values("customer_id").annotate(n=Count("id")).order_by("-n")
                          [: K.PARETO_TOP * 4])
-    rest = sum(counts) - sum(r["n"] for r in customer_rows)
+    rest = total - sum(r["n"] for r in customer_rows)
     customers = Customer.objects.in_bulk([r["customer_id"] for r in customer_rows])
-    by_customer = [(str(customers[r["customer_id"]]), r["n"]) for r in customer_rows]
+    return [(str(customers[r["customer_id"]]), r["n"]) for r in customer_rows], rest
+
+
+def _seasonal(qs: QuerySet[Complaint], months: list[Month]
+              ) -> tuple[list[tuple[int, int, float]], list[tuple[int, int]]]:
+    """(month of year, complaints, complaints per year) and (quarter, complaints)."""
     seasonal = (
         qs.annotate(mo=ExtractMonth("received_at", tzinfo=local_tz()))
         .values("mo").annotate(n=Count("id")).order_by()
@@ -176,6 +181,21 @@ def complaint_analysis(first: Month, last: Month) -> ComplaintAnalysis:
     ]
     quarters = [(q, sum(per_moy.get(mo, 0) for mo in range(3 * q - 2, 3 * q + 1)))
                 for q in range(1, 5)]
+    return month_of_year, quarters
+
+
+def complaint_analysis(first: Month, last: Month) -> ComplaintAnalysis:
+    months = month_range(first, last)
+    qs = complaints_in(first, last)
+    per_month = _by_month(
+        qs, "received_at", n=Count("id"), closed=Count("id", filter=Q(state__in=CLOSED_STATES))
+    )
+    counts = [per_month.get(m, {}).get("n", 0) for m in months]
+    closed = [per_month.get(m, {}).get("closed", 0) for m in months]
+    deliveries = delivered_units(first, last)
+    units = [deliveries.get(m, {}).get("units", 0) for m in months]
+    by_customer, rest = _by_customer(qs, sum(counts))
+    month_of_year, quarters = _seasonal(qs, months)
     return ComplaintAnalysis(
         first=first, last=last, months=months, counts=counts, closed=closed, units=units,
         total=sum(counts),
@@ -185,8 +205,8 @@ def complaint_analysis(first: Month, last: Month) -> ComplaintAnalysis:
                                 [float(c) for c in counts], [u / K.UNITS_PER for u in units]),
         closure=attribute_chart(K.Measure.CLOSURE, "p", months, [float(c) for c in closed],
                                 [float(c) for c in counts], 100.0),
-        by_category=_pareto(by_cat),
-        by_product=_pareto(list(merged.items())),
+        by_category=_pareto(_by_category(qs)),
+        by_product=_pareto(_by_product(qs)),
         by_customer=_pareto(by_customer, top=K.PARETO_TOP, other=max(rest, 0)),
         month_of_year=month_of_year,
         quarters=quarters,

@@ -162,6 +162,30 @@ def _churn(months: list[Month]) -> tuple[list[int], list[int]]:
     return lost_counts, active
 
 
+def _add_charts(k: KpiAnalysis, months: list[Month], *, with_churn: bool) -> None:
+    """The control chart of every KPI (churn only over all customers)."""
+    f = [float(x) for x in k.deliveries]
+    u = [float(x) for x in k.units]
+    k.charts[M.ON_TIME] = attribute_chart(M.ON_TIME, "p", months, [float(x) for x in k.on_time],
+                                          f, 100.0)
+    k.charts[M.PPM] = attribute_chart(M.PPM, "u", months, [float(x) for x in k.defects],
+                                      [x / PPM_UNITS for x in u])
+    k.charts[M.RETURNS] = attribute_chart(M.RETURNS, "p", months,
+                                          [float(x) for x in k.returned], u, 100.0)
+    k.charts[M.REPAIR] = attribute_chart(
+        M.REPAIR, "p", months,
+        [float(min(r, d)) for r, d in zip(k.repairs, k.deliveries, strict=True)], f, 100.0)
+    if with_churn:
+        k.charts[M.CHURN] = attribute_chart(M.CHURN, "p", months, [float(x) for x in k.lost],
+                                            [float(x) for x in k.active], 100.0)
+    k.charts[M.COMPLAINTS_PER_UNITS] = attribute_chart(
+        M.COMPLAINTS_PER_UNITS, "u", months, [float(x) for x in k.complaints],
+        [x / K.UNITS_PER for x in u])
+    freight = [float(x) for x in k.freight]
+    k.charts[M.FREIGHT] = MonthlyChart(
+        M.FREIGHT, months, _safe(xmr_chart, freight) if len(freight) >= 2 else None, freight)
+
+
 def kpi_analysis(first: Month, last: Month, customer: Customer | None = None) -> KpiAnalysis:
     months = month_range(first, last)
     orders = _orders(first, last, customer)
@@ -183,26 +207,7 @@ def kpi_analysis(first: Month, last: Month, customer: Customer | None = None) ->
         repairs=[repairs.get(m, 0) for m in months],
         complaints=[complaints.get(m, 0) for m in months], lost=lost, active=active,
     )
-    f = [float(x) for x in k.deliveries]
-    u = [float(x) for x in k.units]
-    k.charts[M.ON_TIME] = attribute_chart(M.ON_TIME, "p", months, [float(x) for x in k.on_time],
-                                          f, 100.0)
-    k.charts[M.PPM] = attribute_chart(M.PPM, "u", months, [float(x) for x in k.defects],
-                                      [x / PPM_UNITS for x in u])
-    k.charts[M.RETURNS] = attribute_chart(M.RETURNS, "p", months,
-                                          [float(x) for x in k.returned], u, 100.0)
-    k.charts[M.REPAIR] = attribute_chart(
-        M.REPAIR, "p", months,
-        [float(min(r, d)) for r, d in zip(k.repairs, k.deliveries, strict=True)], f, 100.0)
-    if customer is None:
-        k.charts[M.CHURN] = attribute_chart(M.CHURN, "p", months, [float(x) for x in k.lost],
-                                            [float(x) for x in k.active], 100.0)
-    k.charts[M.COMPLAINTS_PER_UNITS] = attribute_chart(
-        M.COMPLAINTS_PER_UNITS, "u", months, [float(x) for x in k.complaints],
-        [x / K.UNITS_PER for x in u])
-    freight = [float(x) for x in k.freight]
-    k.charts[M.FREIGHT] = MonthlyChart(
-        M.FREIGHT, months, _safe(xmr_chart, freight) if len(freight) >= 2 else None, freight)
+    _add_charts(k, months, with_churn=customer is None)
     targets = _targets(range(first.year, last.year + 1))
     for (measure, year), t in targets.items():
         k.targets.setdefault(measure, {})[year] = t.value
