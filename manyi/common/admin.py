@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import deadlines
-from .models import CompanyClosure, DeadlineSetting, DeliveryState, Message, WorkerHeartbeat
+from .models import (
+    CompanyClosure,
+    DeadlineSetting,
+    DeliveryState,
+    Message,
+    NumberSequence,
+    WorkerHeartbeat,
+)
 from .notify import messages_retry
 
 
@@ -87,6 +94,23 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ("worker_id", "hostname", "pid", "started_at", "seen_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(NumberSequence)
+class NumberSequenceAdmin(admin.ModelAdmin):
+    """The last number given per scope and year (read-only: the numbering service raises it)."""
+
+    list_display = ("scope", "year", "last")
+    list_filter = ("scope",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
