@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from manyi.accounts.models import Department, User
 from manyi.accounts.permissions import can, require, users_who_can
+from manyi.accounts.selectors import manager_of
 from manyi.common.attachments import attachment_add
 from manyi.common.calendar import local_tz
 from manyi.common.models import Attachment
@@ -102,20 +103,6 @@ def _active_users(qs: models.QuerySet[Any]) -> list[Any]:
 
 def users_with_roles(roles: Iterable[str]) -> list[Any]:
     return _active_users(User.objects.filter(roles__code__in=list(roles)))
-
-
-def manager_of(user: Any) -> Any:
-    """The owner's manager: the manager of the user's department, else of the nearest parent
-    department that has one (never the user themself)."""
-    dept = getattr(user, "department", None)
-    seen: set[int] = set()
-    while dept is not None and dept.pk not in seen:
-        seen.add(dept.pk)
-        manager = dept.manager
-        if manager is not None and manager.pk != user.pk and manager.is_active:
-            return manager
-        dept = dept.parent
-    return None
 
 
 def sales_owner_for(customer: Any) -> Any:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from manyi.accounts.models import Department
 from manyi.accounts.permissions import can, require
+from manyi.accounts.selectors import department_manager
 from manyi.common import deadlines
 from manyi.common.models import QualityRecord
 from manyi.common.notify import email_address, notify_users
@@ -105,17 +106,6 @@ def create_numbered(
                 continue
             raise
     raise ValidationError(_("Could not allocate a record number, please try again."))
-
-
-def department_manager(department: Any) -> Any:
-    """The department's manager, else the nearest manager up the department tree."""
-    seen = 0
-    while department is not None and seen < 20:
-        if department.manager_id and department.manager.is_active:
-            return department.manager
-        department = department.parent
-        seen += 1
-    return None
 
 
 def _user(actor: Any) -> Any:
