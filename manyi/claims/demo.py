@@ -296,12 +296,12 @@ def _write(drafts: list[dict[str, Any]], people: _People, counts: dict[str, int]
     from manyi.accounts.models import Department
     from manyi.audit.models import AuditAction
     from manyi.audit.services import audit_entries_bulk
+    from manyi.common import numbering
 
     from .deadlines import step_deadline
     from .models import (
         PANEL_DEFAULT_DEPARTMENTS,
         Claim,
-        ClaimNumberSequence,
         ClaimStep,
         CompensationLine,
         NegotiationRound,
@@ -309,7 +309,6 @@ def _write(drafts: list[dict[str, Any]], people: _People, counts: dict[str, int]
         QualityCost,
         SupplierRecourse,
     )
-    from .services import format_number
 
     depts = {d.code: d for d in Department.objects.filter(
         code__in=PANEL_DEFAULT_DEPARTMENTS.values())}
@@ -326,7 +325,8 @@ def _write(drafts: list[dict[str, Any]], people: _People, counts: dict[str, int]
         state: str = steps[-1][1] if steps else S.COLLECTING
         last = moments[-1]
         claim = Claim(
-            number=format_number(received.year, seq), year=received.year, sequence=seq,
+            number=numbering.scheme("claim").render(received.year, seq), year=received.year,
+            sequence=seq,
             received_on=received, customer=d["customer"], product=d["product"],
             order=d["order"], batch_number=d["order"].batch_number if d["order"] else "",
             handler=handler, description=d["description"], demand=d["demand"],
@@ -412,8 +412,7 @@ def _write(drafts: list[dict[str, Any]], people: _People, counts: dict[str, int]
         ClaimStep.objects.bulk_create(history)
         counts["claim_steps"] += len(history)
     for year, last_seq in per_year.items():
-        row, _new = ClaimNumberSequence.objects.get_or_create(year=year)
-        ClaimNumberSequence.objects.filter(pk=row.pk).update(last=max(row.last, last_seq))
+        numbering.raise_to("claim", year, last_seq)
     audit_entries_bulk(((c, AuditAction.IMPORT, None) for c in created), actor=people.admin,
                        batch=f"demo-{seed}-{today.isoformat()}", note="demo data")
 

@@ -464,20 +464,6 @@ class ClaimStep(models.Model):
         return f"{self.claim_id} {self.from_state}→{self.to_state}"
 
 
-class ClaimNumberSequence(models.Model):
-    """The last claim number given in a year (gap-free numbering, see services)."""
-
-    year = models.PositiveSmallIntegerField(unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("claim number sequence")
-        verbose_name_plural = _("claim number sequences")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-
 class ClaimStepDeadline(models.Model):
     """索赔各环节期限: overrides the default working days of a step (workflow.STEP_WORKDAYS)."""
 

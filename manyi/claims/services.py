@@ -15,7 +15,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from manyi.accounts.models import Department, User
 from manyi.accounts.permissions import can, require
 from manyi.audit.models import AuditAction
 from manyi.audit.services import audit_entry
+from manyi.common import numbering
 from manyi.common.attachments import attachment_add
 from manyi.common.models import Attachment
 from manyi.common.notify import notify_users
@@ -33,7 +33,6 @@ from .compensation import CompensationInputError, Line, calculate
 from .deadlines import step_deadline
 from .models import (
     Claim,
-    ClaimNumberSequence,
     ClaimStep,
     CompensationLine,
     NegotiationRound,
@@ -48,7 +47,6 @@ from .states import ClaimState, Liability
 from .workflow import WORKFLOW, TransitionError
 
 S = ClaimState
-NUMBER_PREFIX = "SP"
 EDITABLE_FIELDS = (
     "contact",
     "product",
@@ -65,21 +63,6 @@ OWNER_DEPARTMENT = {"deputy_gm": "DGM", "gm": "GM", "finance": "FIN"}
 
 
 # --- numbers, deadlines, owners -------------------------------------------------------------
-
-
-def next_claim_number(year: int) -> tuple[int, str]:
-    """The next number of `year` (SP-2026-0007). Call it inside the transaction that saves the
-    claim: the counter row is incremented with one UPDATE, which locks it until commit, so
-    concurrent creators wait for each other, and a rolled-back claim gives its number back —
-    the numbers stay unique and gap-free on SQLite and PostgreSQL."""
-    ClaimNumberSequence.objects.get_or_create(year=year)
-    ClaimNumberSequence.objects.filter(year=year).update(last=F("last") + 1)
-    sequence = ClaimNumberSequence.objects.values_list("last", flat=True).get(year=year)
-    return sequence, format_number(year, sequence)
-
-
-def format_number(year: int, sequence: int) -> str:
-    return f"{NUMBER_PREFIX}-{year}-{sequence:04d}"
 
 
 def _holder(role: str) -> User | None:
@@ -171,7 +154,7 @@ def claim_create(*, actor: Any, data: Mapping[str, Any]) -> Claim:
     received_on = fields.get("received_on") or timezone.localdate()
     fields["received_on"] = received_on
     with transaction.atomic():
-        sequence, number = next_claim_number(received_on.year)
+        sequence, number = numbering.allocate_with_sequence("claim", received_on.year)
         now = timezone.now()
         fields.update(
             number=number,

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from manyi.customers.admin import ReadOnlyRecordAdmin
 
-from .models import Accountability, Complaint, ComplaintMeeting, ComplaintSequence, RemedyProposal
+from .models import Accountability, Complaint, ComplaintMeeting, RemedyProposal
 
 
 @admin.register(Complaint)
@@ -26,14 +26,3 @@ class ComplaintMeetingAdmin(ReadOnlyRecordAdmin):
 class AccountabilityAdmin(ReadOnlyRecordAdmin):
     list_display = ("complaint", "failure_type", "responsible_department", "measure",
                     "rectification_deadline", "rectified_on")
-
-
-@admin.register(ComplaintSequence)
-class ComplaintSequenceAdmin(admin.ModelAdmin):
-    list_display = ("year", "last")
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

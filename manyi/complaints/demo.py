@@ -34,7 +34,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from manyi.common import numbering
 from manyi.common.calendar import company_calendar, local_tz
+from manyi.common.models import NumberSequence
 
 from .config import complaint_config
 from .deadlines import step_deadline
@@ -42,12 +44,10 @@ from .models import (
     Accountability,
     Complaint,
     ComplaintMeeting,
-    ComplaintSequence,
     ComplaintState,
     ProposalStatus,
     RemedyProposal,
 )
-from .services import number_for
 
 S = ComplaintState
 BATCH = 2000
@@ -591,7 +591,10 @@ def _write(sims: list[Sim], users: _Users, departments: Any, now: dt.datetime,
     tz = local_tz()
     counts: dict[str, int] = defaultdict(int)
     with transaction.atomic():
-        last = dict(ComplaintSequence.objects.values_list("year", "last"))
+        numbers = numbering.scheme("complaint")
+        last = dict(
+            NumberSequence.objects.filter(scope=numbers.scope).values_list("year", "last")
+        )
         rows = []
         for sim in sims:
             year = timezone.localtime(sim.received, tz).year
@@ -603,7 +606,7 @@ def _write(sims: list[Sim], users: _Users, departments: Any, now: dt.datetime,
                 if sim.channel in ("phone", "face_to_face", "sales_visit") else (None, ""))
             f = sim.fields
             row = Complaint(
-                number=number_for(year, last[year]), year=year, sequence=last[year],
+                number=numbers.render(year, last[year]), year=year, sequence=last[year],
                 customer=sim.customer, contact=contact,
                 contact_name=contact.name if contact is not None else "",
                 contact_phone=contact.phone if contact is not None else "",
@@ -626,7 +629,7 @@ def _write(sims: list[Sim], users: _Users, departments: Any, now: dt.datetime,
             rows.append(row)
         Complaint.objects.bulk_create(rows, batch_size=BATCH)
         for year, value in last.items():
-            ComplaintSequence.objects.update_or_create(year=year, defaults={"last": value})
+            numbering.raise_to(numbers.scope, year, value)
         repeats = []
         for sim in sims:
             if sim.parent is not None:

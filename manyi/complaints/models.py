@@ -296,21 +296,6 @@ class Complaint(QualityRecord):
         return self.product_model
 
 
-class ComplaintSequence(models.Model):
-    """The last number given per year: numbers are gap-free (the counter is raised in the
-    same transaction that saves the complaint, so a failed save gives the number back)."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("complaint number sequence")
-        verbose_name_plural = _("complaint number sequences")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-
 class RemedyKind(models.TextChoices):
     REPAIR = "repair", _("Repair / rework")
     EXCHANGE = "exchange", _("Exchange of goods")

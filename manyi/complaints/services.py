@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from manyi.accounts.models import Department, User
 from manyi.accounts.permissions import can, require, users_who_can
 from manyi.accounts.selectors import manager_of
+from manyi.common import numbering
 from manyi.common.attachments import attachment_add
 from manyi.common.calendar import local_tz
 from manyi.common.models import Attachment
@@ -42,7 +43,6 @@ from .models import (
     Channel,
     Complaint,
     ComplaintMeeting,
-    ComplaintSequence,
     ComplaintState,
     ProposalStatus,
     RemedyProposal,
@@ -72,26 +72,6 @@ INTAKE_FIELDS = (
     "nature",
     "severity",
 )
-
-
-# --- numbering ------------------------------------------------------------------------------
-
-
-def number_for(year: int, sequence: int) -> str:
-    return f"TS-{year}-{sequence:05d}"
-
-
-def next_number(year: int) -> tuple[int, str]:
-    """The next number of `year`, gap-free: call inside the transaction that saves the
-    complaint. The counter row is raised with one UPDATE (a row lock on PostgreSQL; SQLite
-    runs write transactions one at a time), so two concurrent intakes never share a number and
-    a rolled-back intake gives its number back."""
-    if not transaction.get_connection().in_atomic_block:  # pragma: no cover - misuse
-        raise RuntimeError("next_number must run inside a transaction")
-    ComplaintSequence.objects.get_or_create(year=year)
-    ComplaintSequence.objects.filter(year=year).update(last=F("last") + 1)
-    sequence = ComplaintSequence.objects.values_list("last", flat=True).get(year=year)
-    return sequence, number_for(year, sequence)
 
 
 # --- people -----------------------------------------------------------------------------------
@@ -238,7 +218,7 @@ def _create(
     email = fields.get("contact_email") or ""
     with transaction.atomic():
         year = timezone.localtime(received, local_tz()).year
-        sequence, number = next_number(year)
+        sequence, number = numbering.allocate_with_sequence("complaint", year)
         complaint = record_create(
             Complaint,
             actor=actor,

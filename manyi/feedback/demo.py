@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from manyi.common import deadlines
+from manyi.common import deadlines, numbering
 
 from .deadlines import ANSWER
 from .models import (
@@ -28,7 +28,6 @@ from .models import (
     PraiseAspect,
     PraiseNotice,
 )
-from .rules import NUMBER_PREFIX, PRAISE_PREFIX
 
 HISTORY_DAYS = 730
 ENTRIES = {"tiny": 80, "small": 700, "large": 6000}
@@ -247,7 +246,7 @@ def demo_build(*, seed: int, today: dt.date, scale: str) -> dict[str, int]:
         year = timezone.localtime(received_at).year
         year_seq[year] = year_seq.get(year, 0) + 1
         entry = FeedbackEntry(
-            number=f"{NUMBER_PREFIX}{year}-{year_seq[year]:04d}",
+            number=numbering.scheme("feedback").render(year, year_seq[year]),
             received_at=received_at,
             customer=customer,
             contact=contact,
@@ -329,7 +328,7 @@ def demo_build(*, seed: int, today: dt.date, scale: str) -> dict[str, int]:
                 continue
             notices.append(
                 PraiseNotice(
-                    number=f"{PRAISE_PREFIX}{year}-{praise_seq[year]:04d}",
+                    number=numbering.scheme("praise_notice").render(year, praise_seq[year]),
                     entry=entry,
                     customer=entry.customer,
                     aspect=aspect,
@@ -345,6 +344,8 @@ def demo_build(*, seed: int, today: dt.date, scale: str) -> dict[str, int]:
                 )
             )
         PraiseNotice.objects.bulk_create(notices, batch_size=2000)
+        numbering.continue_after("feedback", (e.number for e in entries))
+        numbering.continue_after("praise_notice", (n.number for n in notices))
         if scale != "large":
             _audit([*entries, *notices], actor=admin, seed=seed, today=today)
     return {"feedback_entries": len(entries), "praise_notices": len(notices)}

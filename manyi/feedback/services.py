@@ -10,22 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import can, require
 from manyi.accounts.selectors import department_manager
-from manyi.common import deadlines
-from manyi.common.models import QualityRecord
+from manyi.common import deadlines, numbering
 from manyi.common.notify import notify_users
 from manyi.common.services import record_archive, record_create, record_update
 
-from . import handover, rules
+from . import handover
 from .deadlines import ANSWER
 from .models import (
     HANDOVER_KINDS,
@@ -35,8 +34,6 @@ from .models import (
     PraiseNotice,
 )
 from .workflow import WORKFLOW, require_step
-
-R = TypeVar("R", bound=QualityRecord)
 
 ENTRY_FIELDS = (
     "received_at",
@@ -54,38 +51,6 @@ CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def next_number(model: type[Any], prefix: str, year: int) -> str:
-    """The next free number `<prefix><year>-<seq:04d>` of `model` (per year)."""
-    head = f"{prefix}{year}-"
-    last = (
-        model.objects.filter(number__startswith=head)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    seq = int(last[len(head) :]) + 1 if last and last[len(head) :].isdigit() else 1
-    return f"{head}{seq:04d}"
-
-
-def create_numbered(
-    model: type[R], *, prefix: str, year: int, actor: Any, fields: Mapping[str, Any]
-) -> R:
-    """record_create with a generated number; a concurrent writer taking the same number
-    makes us retry with the next one."""
-    for _attempt in range(5):
-        number = next_number(model, prefix, year)
-        try:
-            with transaction.atomic():
-                return record_create(model, actor=actor, fields={**fields, "number": number})
-        except IntegrityError:
-            continue
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict") and set(exc.error_dict) == {"number"}:
-                continue
-            raise
-    raise ValidationError(_("Could not allocate a record number, please try again."))
 
 
 def _local_year(moment: dt.datetime) -> int:
@@ -164,13 +129,8 @@ def feedback_create(*, actor: Any, data: Mapping[str, Any]) -> FeedbackEntry:
         if answer:
             fields.update(answer=answer, answered_by=recorded_by, answered_at=now)
     with transaction.atomic():
-        entry = create_numbered(
-            FeedbackEntry,
-            prefix=rules.NUMBER_PREFIX,
-            year=_local_year(received_at),
-            actor=actor,
-            fields=fields,
-        )
+        fields["number"] = numbering.allocate("feedback", _local_year(received_at))
+        entry = record_create(FeedbackEntry, actor=actor, fields=fields)
         if entry.kind in HANDOVER_KINDS:
             reference = handover.hand_over(entry, actor)
             if reference:
@@ -328,13 +288,8 @@ def praise_notice_issue(*, actor: Any, data: Mapping[str, Any]) -> PraiseNotice:
     issued_at = data.get("issued_at") or timezone.now()
     fields["issued_at"] = issued_at
     with transaction.atomic():
-        notice = create_numbered(
-            PraiseNotice,
-            prefix=rules.PRAISE_PREFIX,
-            year=_local_year(issued_at),
-            actor=actor,
-            fields=fields,
-        )
+        fields["number"] = numbering.allocate("praise_notice", _local_year(issued_at))
+        notice = record_create(PraiseNotice, actor=actor, fields=fields)
         praise_notice_notify(notice)
     return notice
 

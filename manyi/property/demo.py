@@ -18,6 +18,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from manyi.common import numbering
+
 from . import rules
 from .models import (
     Condition,
@@ -90,13 +92,15 @@ def _at(day: dt.date, rng: random.Random) -> dt.datetime:
 
 
 class _Numbers:
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
+    """Numbers of one scheme (manyi.common.numbering) given in date order, per year."""
+
+    def __init__(self, scope: str) -> None:
+        self.scheme = numbering.scheme(scope)
         self.seq: dict[int, int] = {}
 
     def next(self, year: int) -> str:
         self.seq[year] = self.seq.get(year, 0) + 1
-        return f"{self.prefix}{year}-{self.seq[year]:04d}"
+        return self.scheme.render(year, self.seq[year])
 
 
 def demo_build(*, seed: int, today: dt.date, scale: str) -> dict[str, int]:
@@ -135,8 +139,8 @@ def demo_build(*, seed: int, today: dt.date, scale: str) -> dict[str, int]:
     n = ITEMS.get(scale, ITEMS["small"])
     days = sorted(start + dt.timedelta(days=rng.randrange(HISTORY_DAYS - 3)) for _ in range(n))
 
-    item_no, loan_no, damage_no = (_Numbers(rules.ITEM_PREFIX), _Numbers(rules.LOAN_PREFIX),
-                                   _Numbers(rules.DAMAGE_PREFIX))
+    item_no, loan_no, damage_no = (_Numbers("property_item"), _Numbers("loan_slip"),
+                                   _Numbers("damage_report"))
     items: list[CustomerProperty] = []
     movements: list[PropertyMovement] = []
     loans: list[LoanSlip] = []
@@ -331,6 +335,10 @@ def demo_build(*, seed: int, today: dt.date, scale: str) -> dict[str, int]:
         PropertyMovement.objects.bulk_create(movements, batch_size=2000)
         LoanSlip.objects.bulk_create(loans, batch_size=2000)
         DamageReport.objects.bulk_create(reports, batch_size=2000)
+        numbered: tuple[tuple[str, list[Any]], ...] = (
+            ("property_item", items), ("loan_slip", loans), ("damage_report", reports))
+        for scope, rows in numbered:
+            numbering.continue_after(scope, (r.number for r in rows))
         docs = [d for d, _spread in documents]
         ExternalDocument.objects.bulk_create(docs, batch_size=2000)
         through = ExternalDocument.distributed_to.through

@@ -10,10 +10,6 @@ from __future__ import annotations
 
 from .models import PropertyKind
 
-ITEM_PREFIX = "CP"  # 顾客财产 CP<year>-<seq>
-LOAN_PREFIX = "JY"  # 借用单
-DAMAGE_PREFIX = "SS"  # 损失/损坏报告
-
 # 003 §4.4.1: which department receives which kind of property (department codes).
 RECEIVING_DEPARTMENT = {
     PropertyKind.SAMPLE: "PROD",

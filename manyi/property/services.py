@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 from manyi.accounts.models import Department
 from manyi.accounts.permissions import can, require
 from manyi.accounts.selectors import department_manager
-from manyi.common import deadlines
-from manyi.common.models import QualityRecord
+from manyi.common import deadlines, numbering
 from manyi.common.notify import email_address, notify_users
 from manyi.common.services import record_archive, record_create, record_update
 from manyi.common.workflow import check_permitted_first
@@ -41,8 +40,6 @@ from .models import (
     PropertyStatus,
 )
 from .workflow import DAMAGE_WORKFLOW, ITEM_WORKFLOW, WORKFLOW, require_item_step
-
-R = TypeVar("R", bound=QualityRecord)
 
 ITEM_FIELDS = (
     "customer",
@@ -77,35 +74,6 @@ DOCUMENT_FIELDS = (
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def next_number(model: type[Any], prefix: str, year: int) -> str:
-    head = f"{prefix}{year}-"
-    last = (
-        model.objects.filter(number__startswith=head)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    seq = int(last[len(head) :]) + 1 if last and last[len(head) :].isdigit() else 1
-    return f"{head}{seq:04d}"
-
-
-def create_numbered(
-    model: type[R], *, prefix: str, year: int, actor: Any, fields: Mapping[str, Any]
-) -> R:
-    for _attempt in range(5):
-        number = next_number(model, prefix, year)
-        try:
-            with transaction.atomic():
-                return record_create(model, actor=actor, fields={**fields, "number": number})
-        except IntegrityError:
-            continue
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict") and set(exc.error_dict) == {"number"}:
-                continue
-            raise
-    raise ValidationError(_("Could not allocate a record number, please try again."))
 
 
 def _user(actor: Any) -> Any:
@@ -168,13 +136,8 @@ def property_receive(*, actor: Any, data: Mapping[str, Any]) -> CustomerProperty
     fields.setdefault("received_on", timezone.localdate())
     fields["status"] = PropertyStatus.HELD
     with transaction.atomic():
-        item = create_numbered(
-            CustomerProperty,
-            prefix=rules.ITEM_PREFIX,
-            year=fields["received_on"].year,
-            actor=actor,
-            fields=fields,
-        )
+        fields["number"] = numbering.allocate("property_item", fields["received_on"].year)
+        item = record_create(CustomerProperty, actor=actor, fields=fields)
         received_at = timezone.make_aware(
             dt.datetime.combine(item.received_on, dt.time(9, 0))
         ) if item.received_on != timezone.localdate() else timezone.now()
@@ -303,13 +266,8 @@ def loan_create(*, actor: Any, item: CustomerProperty, data: Mapping[str, Any]) 
         "due_at": deadlines.due(LOAN, lent_at, None if workdays is None else int(workdays)),
     }
     with transaction.atomic():
-        loan = create_numbered(
-            LoanSlip,
-            prefix=rules.LOAN_PREFIX,
-            year=timezone.localtime(lent_at).year,
-            actor=actor,
-            fields=fields,
-        )
+        fields["number"] = numbering.allocate("loan_slip", timezone.localtime(lent_at).year)
+        loan = record_create(LoanSlip, actor=actor, fields=fields)
         _move(
             item,
             actor=actor,
@@ -496,13 +454,8 @@ def damage_report_create(
         "contact": contact,
     }
     with transaction.atomic():
-        report = create_numbered(
-            DamageReport,
-            prefix=rules.DAMAGE_PREFIX,
-            year=fields["occurred_on"].year,
-            actor=actor,
-            fields=fields,
-        )
+        fields["number"] = numbering.allocate("damage_report", fields["occurred_on"].year)
+        report = record_create(DamageReport, actor=actor, fields=fields)
         _move(
             item,
             actor=actor,

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import transaction
 
-from manyi.common import deadlines
+from manyi.common import deadlines, numbering
 from manyi.common.calendar import company_calendar, local_tz
 
 from . import constants as C
@@ -167,6 +167,7 @@ def demo_build(*, seed: int, today: dt.date, scale: str) -> dict[str, int]:
                 _close(rng, campaign)
             else:
                 counts["survey_tasks"] += _chases(campaign, owner, today)
+        numbering.continue_after("campaign", Campaign.objects.values_list("number", flat=True))
         counts["survey_answers"] = Answer.objects.filter(
             response__campaign__number__startswith="SV").count()
     return dict(counts)
@@ -185,7 +186,7 @@ def _campaign(rng: random.Random, *, year: int, period: str, template: SurveyTem
     quarter_names = {"Q1": "一季度", "Q2": "二季度", "Q3": "三季度", "Q4": "四季度"}
     title = (f"{year}年度外部客户满意度调查（ECSS）" if ecss
              else f"{year}年{quarter_names[period]}客户满意度调查")
-    number = f"SV{year}{period}-{'02' if ecss else '01'}"
+    number = numbering.scheme("campaign").render(year, 2 if ecss else 1, period=period)
     moment = _at(start, 9)
     return Campaign.objects.create(
         number=number, title=title, template=template,

@@ -14,7 +14,6 @@ from django.db import transaction
 from manyi.claims.demo import demo_build
 from manyi.claims.models import (
     Claim,
-    ClaimNumberSequence,
     ClaimStep,
     CompensationLine,
     NegotiationRound,
@@ -22,6 +21,7 @@ from manyi.claims.models import (
     SupplierRecourse,
 )
 from manyi.claims.workflow import ClaimState
+from manyi.common.models import NumberSequence
 from manyi.demo.build import build_demo
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,8 @@ def test_demo_claims_cover_every_state_and_add_up(base) -> None:
         assert claim is not None and cost.amount == claim.compensation_amount > 0
         lines = CompensationLine.objects.filter(claim=claim)
         assert claim.compensation_subtotal == sum((x.total for x in lines), Decimal(0))
-    for year, last in ClaimNumberSequence.objects.values_list("year", "last"):
+    claim_numbers = NumberSequence.objects.filter(scope="claim")
+    for year, last in claim_numbers.values_list("year", "last"):
         numbers = sorted(Claim.objects.filter(year=year).values_list("sequence", flat=True))
         assert numbers == list(range(1, last + 1))
     start = date(TODAY.year - 2, TODAY.month, TODAY.day)
@@ -81,7 +82,7 @@ def test_new_claims_continue_the_demo_numbers(base, make_user) -> None:
     from manyi.customers.models import Customer
 
     demo_build(seed=3, today=TODAY, scale="tiny")
-    last = ClaimNumberSequence.objects.get(year=2026).last
+    last = NumberSequence.objects.get(scope="claim", year=2026).last
     user = make_user("sales_manager", department="SALES")
     claim = services.claim_create(actor=user, data={
         "customer": Customer.objects.order_by("code").first(), "description": "新索赔",

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from manyi.common.models import NumberSequence
 from manyi.complaints.demo import complaint_digest_rows, day_weight, demo_build
 from manyi.complaints.models import (
     Accountability,
     Complaint,
     ComplaintMeeting,
-    ComplaintSequence,
     RemedyProposal,
 )
 from manyi.demo.build import build_demo
@@ -45,7 +45,8 @@ def test_volume_states_and_links(built) -> None:
         severity="major", escalated=True).exclude(quality_decision="").count()
     assert Accountability.objects.count() == built["accountability"]
     # Every complaint is numbered gap-free per year in the order received.
-    for year, last in ComplaintSequence.objects.values_list("year", "last"):
+    complaint_numbers = NumberSequence.objects.filter(scope="complaint")
+    for year, last in complaint_numbers.values_list("year", "last"):
         seqs = sorted(Complaint.objects.filter(year=year).values_list("sequence", flat=True))
         assert seqs == list(range(1, last + 1))
     # Open ones have a deadline; finished ones none; repeats point back.

@@ -8,8 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connections
 
+from manyi.common.models import NumberSequence
 from manyi.complaints import services
-from manyi.complaints.models import Complaint, ComplaintSequence
+from manyi.complaints.models import Complaint
 
 from .conftest import at
 
@@ -33,5 +34,5 @@ def test_concurrent_intakes_get_distinct_gap_free_numbers(make_customer) -> None
     with ThreadPoolExecutor(max_workers=4) as pool:
         numbers = list(pool.map(intake, range(12)))
     assert sorted(numbers) == [f"TS-2025-{i:05d}" for i in range(1, 13)]
-    assert ComplaintSequence.objects.get(year=2025).last == 12
+    assert NumberSequence.objects.get(scope="complaint", year=2025).last == 12
     assert Complaint.objects.count() == 12

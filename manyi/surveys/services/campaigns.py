@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from manyi.accounts.models import Department, User
 from manyi.accounts.permissions import require
-from manyi.common import deadlines
+from manyi.common import deadlines, numbering
 from manyi.common.calendar import company_calendar, deadline_in_workdays, local_tz
 from manyi.common.notify import email_address, notify_users
 from manyi.common.services import record_create, record_update
@@ -97,14 +97,6 @@ def deadline_rows(campaign: Campaign) -> list[tuple[str, dt.datetime]]:
 # --- create / edit --------------------------------------------------------------------------
 
 
-def _next_number(year: int, period: str) -> str:
-    prefix = f"SV{year}{period}-"
-    n = Campaign.objects.filter(number__startswith=prefix).count() + 1
-    while Campaign.objects.filter(number=f"{prefix}{n:02d}").exists():
-        n += 1
-    return f"{prefix}{n:02d}"
-
-
 PLAN_FIELDS = {
     "title", "kind", "period_year", "period", "reason", "owner", "start_date", "template",
     "rule_levels", "rule_classes", "rule_key_accounts_only", "rule_coverage",
@@ -139,7 +131,7 @@ def campaign_create(*, actor: Any, data: Mapping[str, Any]) -> Campaign:
         fields["owner"] = actor if getattr(actor, "pk", None) else None
     fields.update(campaign_deadlines(fields["start_date"]))
     with transaction.atomic():
-        fields["number"] = _next_number(year, period)
+        fields["number"] = numbering.allocate("campaign", year, period=period)
         return record_create(Campaign, actor=actor, fields=fields, m2m=m2m)
 
 
