@@ -10,7 +10,8 @@ settings.LANGUAGE_CODE (zh-hans). The browser's header is ignored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
@@ -65,27 +66,17 @@ class HostileInputMiddleware:
         for name, value in request.COOKIES.items():
             if unstorable(name) or unstorable(value):
                 return "cookie"
-        raw_query = request.META.get("QUERY_STRING", "")
-        bad_query = _undecodable_query(raw_query)
+        bad_query = _undecodable_query(request.META.get("QUERY_STRING", ""))
         if bad_query is not None:
             return bad_query
-        for key, values in request.GET.lists():
-            if unstorable(key) or any(unstorable(v) for v in values):
-                return key
+        bad_param = _unstorable_key(request.GET.lists())
+        if bad_param is not None:
+            return bad_param
         if request.method in ("POST", "PUT", "PATCH") and request.content_type in (
             "application/x-www-form-urlencoded",
             "multipart/form-data",
         ):
-            try:
-                post = request.POST
-            except (ValueError, UnicodeDecodeError):
-                return "body"
-            for key, values in post.lists():
-                if unstorable(key) or any(unstorable(v) for v in values):
-                    return key
-            for key, files in request.FILES.lists():
-                if any(unstorable(f.name or "") for f in files):
-                    return key
+            return _bad_form_field(request)
         return None
 
     @staticmethod
@@ -100,6 +91,30 @@ class HostileInputMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message, "errors": {field: [message]}}, status=400)
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def _unstorable_key(lists: Iterable[tuple[str, list[Any]]]) -> str | None:
+    """The first parameter whose name or one of whose values cannot be stored."""
+    for key, values in lists:
+        if unstorable(key) or any(unstorable(v) for v in values):
+            return key
+    return None
+
+
+def _bad_form_field(request: HttpRequest) -> str | None:
+    """The form field (or file field) of a POST body that cannot be stored; "body" when the
+    body cannot be parsed."""
+    try:
+        post = request.POST
+    except (ValueError, UnicodeDecodeError):
+        return "body"
+    bad = _unstorable_key(post.lists())
+    if bad is not None:
+        return bad
+    for key, files in request.FILES.lists():
+        if any(unstorable(f.name or "") for f in files):
+            return key
+    return None
 
 
 def _wsgi_bytes(text: str) -> bytes | None:
