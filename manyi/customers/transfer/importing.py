@@ -199,31 +199,11 @@ class KindImport:
         for row in chunk:
             obj = found.get(self.key(row))
             if obj is None:
-                obj = model()
-                for col in self.present:
-                    value = self._value(row, col)
-                    if col.m2m:
-                        new_m2m.append((obj, value))
-                    elif value is not KEEP:
-                        setattr(obj, col.attname, value)
-                obj.created_by = obj.changed_by = self.user
-                obj.created_at = obj.changed_at = now
+                obj = self._new_record(row, now, new_m2m)
                 creates.append((row, obj))
                 continue
-            changes: dict[str, list[Any]] = {}
-            for col in self.present:
-                value = self._value(row, col)
-                if value is KEEP:
-                    continue
-                old = old_m2m.get(obj.pk, frozenset()) if col.m2m else getattr(obj, col.attname)
-                if old == value:
-                    continue
-                changes[col.key] = [col.plain(old, self.lk), col.plain(value, self.lk)]
-                if col.m2m:
-                    changed_m2m.append((obj, value))
-                else:
-                    setattr(obj, col.attname, value)
-                    changed_fields.add(col.attname)
+            changes = self._apply_row(obj, row, old_m2m.get(obj.pk, frozenset()), changed_m2m,
+                                      changed_fields)
             if not changes:
                 report.unchanged += 1
                 continue
@@ -250,6 +230,41 @@ class KindImport:
             entries.extend((obj, AuditAction.UPDATE, changes) for obj, changes in updates)
             report.updated += len(updates)
         audit_entries_bulk(entries, actor=self.actor, batch=report.batch, note=note)
+
+    def _new_record(self, row: ParsedRow, now: Any, new_m2m: list[tuple[Any, frozenset[int]]]
+                    ) -> Any:
+        """An unsaved record from an import row; its many-to-many values go to `new_m2m`."""
+        obj = self.spec.model()
+        for col in self.present:
+            value = self._value(row, col)
+            if col.m2m:
+                new_m2m.append((obj, value))
+            elif value is not KEEP:
+                setattr(obj, col.attname, value)
+        obj.created_by = obj.changed_by = self.user
+        obj.created_at = obj.changed_at = now
+        return obj
+
+    def _apply_row(self, obj: Any, row: ParsedRow, old_m2m: frozenset[int],
+                   changed_m2m: list[tuple[Any, frozenset[int]]], changed_fields: set[str]
+                   ) -> dict[str, list[Any]]:
+        """Set the row's values on an existing record; {column: [old, new]} of what changed
+        (many-to-many changes go to `changed_m2m`, changed columns to `changed_fields`)."""
+        changes: dict[str, list[Any]] = {}
+        for col in self.present:
+            value = self._value(row, col)
+            if value is KEEP:
+                continue
+            old = old_m2m if col.m2m else getattr(obj, col.attname)
+            if old == value:
+                continue
+            changes[col.key] = [col.plain(old, self.lk), col.plain(value, self.lk)]
+            if col.m2m:
+                changed_m2m.append((obj, value))
+            else:
+                setattr(obj, col.attname, value)
+                changed_fields.add(col.attname)
+        return changes
 
     def _created_changes(self, obj: Any, m2m_of: dict[int, frozenset[int]]) -> dict[str, Any]:
         changes: dict[str, Any] = {}
