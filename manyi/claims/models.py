@@ -464,23 +464,6 @@ class ClaimStep(models.Model):
         return f"{self.claim_id} {self.from_state}→{self.to_state}"
 
 
-class ClaimStepDeadline(models.Model):
-    """索赔各环节期限: overrides the default working days of a step (workflow.STEP_WORKDAYS)."""
-
-    state = models.CharField(_("step"), max_length=20, choices=ClaimState.choices, unique=True)
-    workdays = models.PositiveSmallIntegerField(
-        _("working days"), validators=[MinValueValidator(1), MaxValueValidator(250)]
-    )
-
-    class Meta:
-        verbose_name = _("claim step deadline")
-        verbose_name_plural = _("claim step deadlines")
-        ordering = ("state",)
-
-    def __str__(self) -> str:
-        return f"{self.get_state_display()}: {self.workdays}"
-
-
 def _customer_depts(customer: Customer) -> set[int]:
     ids = (customer.branch_office_id, customer.business_unit_id, customer.region_id)
     return {i for i in ids if i is not None}
