@@ -9,7 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from manyi.common.calendar import local_tz
-from manyi.common.spreadsheets import new_workbook
+from manyi.common.spreadsheets import Book, new_workbook
 
 from .models import ContentCategory
 from .summary import Summary, last_proposal
@@ -108,6 +108,16 @@ def summary_xlsx(summary: Summary, lang: str = "zh") -> bytes:
 
 def _build(summary: Summary, lang: str) -> bytes:
     wb = new_workbook()
+    _items_sheet(wb, summary, lang)
+    _months_sheet(wb, summary, lang)
+    _customers_sheet(wb, summary, lang)
+    _quarters_sheet(wb, summary, lang)
+    _rules_sheet(wb, summary, lang)
+    return wb.to_bytes()
+
+
+def _items_sheet(wb: Book, summary: Summary, lang: str) -> None:
+    """One row per complaint of the period."""
     ws = wb.sheet(_pick(SHEETS["items"], lang))
     _header(ws, [_pick(h, lang) for h in ITEM_HEADERS])
     for c in summary.complaints:
@@ -146,6 +156,9 @@ def _build(summary: Summary, lang: str) -> bytes:
         for cell in row:
             cell.number_format = "yyyy-mm-dd hh:mm"
 
+
+def _months_sheet(wb: Book, summary: Summary, lang: str) -> None:
+    """Complaints per month against the previous year and the baseline; abnormal months in red."""
     ws = wb.sheet(_pick(SHEETS["months"], lang))
     cats = [CATEGORY_ZH[c] if lang == "zh" else str(label) for c, label in ContentCategory.choices]
     _header(ws, [_pick(h, lang) for h in MONTH_HEADERS] + cats)
@@ -180,6 +193,9 @@ def _build(summary: Summary, lang: str) -> bytes:
     for cell in ws[ws.max_row]:
         cell.font = _BOLD
 
+
+def _customers_sheet(wb: Book, summary: Summary, lang: str) -> None:
+    """Complaints per customer and month."""
     ws = wb.sheet(_pick(SHEETS["customers"], lang))
     month_names = [f"{i}月" if lang == "zh" else f"M{i:02d}" for i in range(1, 13)]
     _header(
@@ -195,6 +211,9 @@ def _build(summary: Summary, lang: str) -> bytes:
     for r in summary.customers:
         ws.append([r.code, r.name, *r.months, r.count, r.recurring])
 
+
+def _quarters_sheet(wb: Book, summary: Summary, lang: str) -> None:
+    """Complaints per quarter against the previous year."""
     ws = wb.sheet(_pick(SHEETS["quarters"], lang))
     _header(ws, [_pick(h, lang) for h in QUARTER_HEADERS])
     for q in summary.quarters:
@@ -208,6 +227,9 @@ def _build(summary: Summary, lang: str) -> bytes:
             ]
         )
 
+
+def _rules_sheet(wb: Book, summary: Summary, lang: str) -> None:
+    """The rules the summary applied (recurring, abnormal trend)."""
     ws = wb.sheet(_pick(SHEETS["rules"], lang))
     cfg = summary.config
     period = f"{summary.year}" + (f"-{summary.month:02d}" if summary.month else "")
@@ -241,5 +263,3 @@ def _build(summary: Summary, lang: str) -> bytes:
     for line in lines:
         ws.append([line])
     ws.column_dimensions["A"].width = 120
-
-    return wb.to_bytes()
