@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import chain
@@ -138,6 +139,33 @@ class Kpis:
         return self.closure_rate >= self.closure_target
 
 
+def _tenths(hours: float) -> Decimal:
+    return Decimal(hours).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _rule_48h(rows: Sequence[tuple[Any, ...]], now: dt.datetime) -> tuple[int, int]:
+    """(within, due) of the 48-hour rule: non-escalated complaints whose first proposal came
+    by `remedy_due_at`, among those with a proposal or whose 48 hours are over. Rows are
+    (received_at, closed_at, first_remedy_at, remedy_due_at, escalated, …)."""
+    due_48 = [r for r in rows if not r[4] and r[3] is not None and (r[2] is not None or r[3] < now)]
+    within = sum(1 for r in due_48 if r[2] is not None and r[3] is not None and r[2] <= r[3])
+    return within, len(due_48)
+
+
+def _repeat_customers(period: QuerySet[Complaint]) -> list[RepeatCustomer]:
+    """Customers with two or more complaints in the period, most first."""
+    repeat_rows = (
+        period.values("customer_id", "customer__code", "customer__name")
+        .annotate(n=Count("id"))
+        .filter(n__gte=2)
+        .order_by("-n", "customer__code")
+    )
+    return [
+        RepeatCustomer(r["customer_id"], r["customer__code"], r["customer__name"], r["n"])
+        for r in repeat_rows
+    ]
+
+
 def complaint_kpis(
     qs: QuerySet[Complaint],
     *,
@@ -172,24 +200,14 @@ def complaint_kpis(
     closed = len([r for r in rows if r[1] is not None and r[1] <= now])
     waits = sorted(r[2] - r[0] for r in rows if r[2] is not None)
     hours = [w.total_seconds() / 3600 for w in waits]
-    due_48 = [r for r in rows if not r[4] and r[3] is not None and (r[2] is not None or r[3] < now)]
-    within = sum(1 for r in due_48 if r[2] is not None and r[3] is not None and r[2] <= r[3])
+    within, due_48 = _rule_48h(rows, now)
     callbacks = [r[6] for r in rows if r[6]]
     satisfied = sum(1 for s in callbacks if s != "dissatisfied")
     active_qs = qs.filter(state__in=TIMED_STATES, archived_at__isnull=True)
     counts = active_qs.aggregate(
         active=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now))
     )
-    repeat_rows = (
-        period.values("customer_id", "customer__code", "customer__name")
-        .annotate(n=Count("id"))
-        .filter(n__gte=2)
-        .order_by("-n", "customer__code")
-    )
-    repeat_customers = [
-        RepeatCustomer(r["customer_id"], r["customer__code"], r["customer__name"], r["n"])
-        for r in repeat_rows
-    ]
+    repeat_customers = _repeat_customers(period)
     return Kpis(
         start=start,
         end=end,
@@ -198,19 +216,11 @@ def complaint_kpis(
         closure_rate=percent(closed, received),
         closure_target=config.closure_rate_target,
         first_remedy_count=len(hours),
-        first_remedy_mean_hours=(
-            Decimal(statistics.fmean(hours)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-            if hours
-            else None
-        ),
-        first_remedy_median_hours=(
-            Decimal(statistics.median(hours)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-            if hours
-            else None
-        ),
+        first_remedy_mean_hours=_tenths(statistics.fmean(hours)) if hours else None,
+        first_remedy_median_hours=_tenths(statistics.median(hours)) if hours else None,
         within_48h=within,
-        due_48h=len(due_48),
-        within_48h_rate=percent(within, len(due_48)),
+        due_48h=due_48,
+        within_48h_rate=percent(within, due_48),
         active=counts["active"],
         overdue=counts["overdue"],
         overdue_share=percent(counts["overdue"], counts["active"]),
