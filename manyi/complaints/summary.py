@@ -194,28 +194,10 @@ def is_abnormal(count: int, baseline: Decimal | None, config: ComplaintConfig) -
     )
 
 
-def complaint_summary(
-    qs: QuerySet[Complaint],
-    *,
-    year: int,
-    month: int | None = None,
-    config: ComplaintConfig | None = None,
-    with_rows: bool = True,
-) -> Summary:
-    """The summary of `year` (and, with `month`, of that month) over `qs` (already scoped)."""
-    config = config or complaint_config()
-    # Enough history for the window of the recurring rule, the abnormal-trend baseline and
-    # the comparison with the previous year.
-    history_months = max(config.recurring_window_months, config.abnormal_baseline_months, 12)
-    # (12 months back: the same month of the previous year for the season and the baseline)
-    start = months_before(dt.date(year, 1, 1), history_months)
-    end = dt.date(year + 1, 1, 1)
-    items = _items(qs, start, end)
-    recurring = classify_recurring(items, config)
-    counts: dict[int, int] = defaultdict(int)
-    for item in items:
-        counts[month_index(item.day.year, item.day.month)] += 1
-    in_year = [i for i in items if i.day.year == year]
+def _month_rows(year: int, in_year: Sequence[Item], counts: dict[int, int],
+                recurring: set[int], config: ComplaintConfig) -> list[MonthRow]:
+    """One row per month of `year`: complaints, recurring ones, by category, the baseline
+    of the abnormal-trend rule and whether the month is abnormal."""
     months = []
     for m in range(1, 13):
         index = month_index(year, m)
@@ -238,28 +220,54 @@ def complaint_summary(
                 abnormal=is_abnormal(len(of_month), baseline, config),
             )
         )
+    return months
+
+
+def _quarter_of(item: Item) -> int:
+    return (item.day.month - 1) // 3 + 1
+
+
+def _quarter_rows(year: int, items: Sequence[Item], in_year: Sequence[Item]) -> list[QuarterRow]:
+    """Complaints per quarter of `year`, their share of the year and the previous year's."""
+    total_year = len(in_year)
+    rows = []
+    for q in range(1, 5):
+        count = sum(1 for i in in_year if _quarter_of(i) == q)
+        share = None
+        if total_year:
+            share = (Decimal(count) * 100 / total_year).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        previous = sum(1 for i in items if i.day.year == year - 1 and _quarter_of(i) == q)
+        rows.append(QuarterRow(quarter=q, count=count, share=share, previous_year=previous))
+    return rows
+
+
+def complaint_summary(
+    qs: QuerySet[Complaint],
+    *,
+    year: int,
+    month: int | None = None,
+    config: ComplaintConfig | None = None,
+    with_rows: bool = True,
+) -> Summary:
+    """The summary of `year` (and, with `month`, of that month) over `qs` (already scoped)."""
+    config = config or complaint_config()
+    # Enough history for the window of the recurring rule, the abnormal-trend baseline and
+    # the comparison with the previous year.
+    history_months = max(config.recurring_window_months, config.abnormal_baseline_months, 12)
+    # (12 months back: the same month of the previous year for the season and the baseline)
+    start = months_before(dt.date(year, 1, 1), history_months)
+    end = dt.date(year + 1, 1, 1)
+    items = _items(qs, start, end)
+    recurring = classify_recurring(items, config)
+    counts: dict[int, int] = defaultdict(int)
+    for item in items:
+        counts[month_index(item.day.year, item.day.month)] += 1
+    in_year = [i for i in items if i.day.year == year]
+    months = _month_rows(year, in_year, counts, recurring, config)
     selected = [i for i in in_year if month is None or i.day.month == month]
     customers = _customers(in_year, selected, recurring)
     total_year = len(in_year)
-    quarters = [
-        QuarterRow(
-            quarter=q,
-            count=sum(1 for i in in_year if (i.day.month - 1) // 3 + 1 == q),
-            share=(
-                (
-                    Decimal(sum(1 for i in in_year if (i.day.month - 1) // 3 + 1 == q))
-                    * 100
-                    / total_year
-                ).quantize(Decimal("0.1"), ROUND_HALF_UP)
-                if total_year
-                else None
-            ),
-            previous_year=sum(
-                1 for i in items if i.day.year == year - 1 and (i.day.month - 1) // 3 + 1 == q
-            ),
-        )
-        for q in range(1, 5)
-    ]
+    quarters = _quarter_rows(year, items, in_year)
     n_rec = sum(1 for i in selected if i.pk in recurring)
     summary = Summary(
         year=year,
