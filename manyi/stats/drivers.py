@@ -39,15 +39,10 @@ class RelativeWeights:
     percent: tuple[float, ...]  # εⱼ / R² × 100, summing to 100
 
 
-def relative_weights(
+def _complete_rows(
     items: Sequence[Sequence[float | None]], overall: Sequence[float | None]
-) -> RelativeWeights:
-    """Johnson's relative weights of ``items`` (one sequence per item) for ``overall``.
-
-    Rows with any ``None`` are dropped (listwise).  With R = V Λ Vᵀ the eigen-
-    decomposition of the item correlation matrix, Λ* = V Λ^½ Vᵀ and β = Λ*⁻¹ r_xy;
-    εⱼ = Σₖ Λ*ⱼₖ² βₖ².
-    """
+) -> tuple[list[list[float]], list[float]]:
+    """(item columns, overall) over the rows where every value is given (listwise)."""
     columns = [list(v.sequence(c, f"items[{j}]")) for j, c in enumerate(v.sequence(items, "items"))]
     target = list(v.sequence(overall, "overall"))
     for j, column in enumerate(columns):
@@ -66,7 +61,38 @@ def relative_weights(
     xs = [
         [v.number(column[i], f"items[{j}][{i}]") for i in rows] for j, column in enumerate(columns)
     ]
-    y = [v.number(target[i], f"overall[{i}]") for i in rows]
+    return xs, [v.number(target[i], f"overall[{i}]") for i in rows]
+
+
+def _matrix_root(values: Sequence[float], vectors: Sequence[Sequence[float]], *,
+                 inverse: bool = False) -> list[list[float]]:
+    """V Λ^½ Vᵀ (or V Λ^-½ Vᵀ with `inverse`) of the eigendecomposition (values Λ, vectors V
+    by column), term by term as written in the docstring of relative_weights."""
+    p = len(values)
+    roots = [math.sqrt(values[k]) for k in range(p)]
+    if inverse:
+        return [
+            [math.fsum(vectors[a][k] / roots[k] * vectors[b][k] for k in range(p))
+             for b in range(p)]
+            for a in range(p)
+        ]
+    return [
+        [math.fsum(vectors[a][k] * roots[k] * vectors[b][k] for k in range(p)) for b in range(p)]
+        for a in range(p)
+    ]
+
+
+def relative_weights(
+    items: Sequence[Sequence[float | None]], overall: Sequence[float | None]
+) -> RelativeWeights:
+    """Johnson's relative weights of ``items`` (one sequence per item) for ``overall``.
+
+    Rows with any ``None`` are dropped (listwise).  With R = V Λ Vᵀ the eigen-
+    decomposition of the item correlation matrix, Λ* = V Λ^½ Vᵀ and β = Λ*⁻¹ r_xy;
+    εⱼ = Σₖ Λ*ⱼₖ² βₖ².
+    """
+    xs, y = _complete_rows(items, overall)
+    p = len(xs)
     rxx = [[1.0 if a == b else pearson(xs[a], xs[b]) for b in range(p)] for a in range(p)]
     rxy = [pearson(xs[a], y) for a in range(p)]
     values, vectors = _jacobi_eigen(rxx)
@@ -74,20 +100,8 @@ def relative_weights(
         raise StatsInputError(
             "items: items are perfectly collinear; relative weights are undefined"
         )
-    root = [
-        [
-            math.fsum(vectors[a][k] * math.sqrt(values[k]) * vectors[b][k] for k in range(p))
-            for b in range(p)
-        ]
-        for a in range(p)
-    ]
-    inv_root = [
-        [
-            math.fsum(vectors[a][k] / math.sqrt(values[k]) * vectors[b][k] for k in range(p))
-            for b in range(p)
-        ]
-        for a in range(p)
-    ]
+    root = _matrix_root(values, vectors)
+    inv_root = _matrix_root(values, vectors, inverse=True)
     beta = [math.fsum(inv_root[a][b] * rxy[b] for b in range(p)) for a in range(p)]
     raw = [math.fsum(root[j][k] ** 2 * beta[k] ** 2 for k in range(p)) for j in range(p)]
     r2 = math.fsum(raw)
