@@ -83,7 +83,7 @@ PAGES_NOT_AGGREGATE = {
     "customers:order_edit", "customers:export", "customers:import", "customers:import_job",
     "feedback:create", "feedback:contact_options", "feedback:detail", "feedback:edit",
     "feedback:answer", "feedback:assign", "feedback:reference", "feedback:archive",
-    "feedback:attach", "feedback:praise_list", "feedback:praise_create",
+    "feedback:attach", "feedback:hand_over", "feedback:praise_list", "feedback:praise_create",
     "feedback:praise_detail",
     "complaints:list", "complaints:casebook", "complaints:create",
     "complaints:customer_options", "complaints:contact_options", "complaints:detail",
