@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.cache import cache
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from manyi.audit.models import AuditAction
 from manyi.audit.services import audit_entry
+from manyi.common import ratelimit
 
 from .models import ApiToken, User
 
@@ -104,31 +104,23 @@ def _clock() -> float:
     return time.time()
 
 
-def _failure_bucket(address: str) -> tuple[str, int]:
-    """The cache key of the address's current window and the seconds left in it. Windows are
-    fixed slices of the clock, so the count ends with its window on every cache backend
-    (the database cache's incr() would otherwise push the expiry on with each failure)."""
-    window = _failure_window()
-    now = _clock()
-    bucket = int(now // window)
-    left = max(1, int((bucket + 1) * window - now + 0.999))
-    return f"manyi:api-token-failures:{window}:{bucket}:{address}", left
+def _failures(address: str, delta: int) -> tuple[int, int]:
+    """Add `delta` to the address's bad-token count of the current window (shared by every
+    server process, manyi.common.ratelimit); the count and the seconds left in the window."""
+    window, now = _failure_window(), _clock()
+    counts = ratelimit.hit({f"api-token:{address}": delta}, window=window, now=now)
+    return counts[f"api-token:{address}"], ratelimit.window_of(window, now).left
 
 
 def api_token_authenticate(key: str, *, address: str) -> Any:
-    """The user of a bearer key, or None for a bad key (counted per address in the cache).
+    """The user of a bearer key, or None for a bad key (counted per address).
     Raises ApiTokenThrottled while the address has too many failures in the window."""
-    cache_key, left = _failure_bucket(address)
-    if int(cache.get(cache_key, 0)) >= _failure_limit():
+    count, left = _failures(address, 0)
+    if count >= _failure_limit():
         raise ApiTokenThrottled(left)
     user = api_token_user(key)
     if user is None:
-        timeout = left + 1
-        if not cache.add(cache_key, 1, timeout):
-            try:
-                cache.incr(cache_key)
-            except ValueError:  # expired between add and incr
-                cache.add(cache_key, 1, timeout)
+        _failures(address, 1)
     return user
 
 

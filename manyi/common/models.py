@@ -320,3 +320,22 @@ class RecordLink(models.Model):
             f"{self.kind}: {self.source_type_id}#{self.source_id} → "
             f"{self.target_type_id}#{self.target_id}"
         )
+
+
+class RateCounter(models.Model):
+    """A rate-limit counter shared by every server process (when no CACHE_URL is set): one row
+    per counter and fixed time window (manyi.common.ratelimit)."""
+
+    name = models.CharField(_("counter"), max_length=160)
+    slot = models.BigIntegerField(_("time window"))
+    hits = models.IntegerField(_("requests"), default=0)
+
+    class Meta:
+        verbose_name = _("rate-limit counter")
+        verbose_name_plural = _("rate-limit counters")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "slot"], name="common_ratecounter_name_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.slot}: {self.hits}"

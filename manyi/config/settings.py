@@ -127,8 +127,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 10**9)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The survey pages' rate-limit counters are shared by every server process: by default in a
-# table of the database (one upsert per request, manyi.surveys.tokens); CACHE_URL=redis://
+# The rate-limit counters (survey pages, API tokens) are shared by every server process: in a
+# table of the database (one upsert per request, manyi.common.ratelimit); CACHE_URL=redis://
 # host:6379/1 keeps them in Redis instead (Django's cache; no database write per page view).
 CACHE_URL = os.environ.get("CACHE_URL", "").strip()
 if CACHE_URL:

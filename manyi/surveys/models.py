@@ -851,23 +851,3 @@ class FollowUpTask(QualityRecord):
 
 def owner_label(user: Any) -> str:
     return str(user) if user else "–"
-
-
-class RateCounter(models.Model):
-    """A rate-limit counter of the public survey pages shared by every server process (when no
-    CACHE_URL is set): requests per address + link, per address, unknown links per address,
-    in fixed windows of RATE_LIMIT_WINDOW_SECONDS (manyi.surveys.tokens)."""
-
-    name = models.CharField(_("counter"), max_length=120)
-    slot = models.BigIntegerField(_("time window"))
-    hits = models.IntegerField(_("requests"), default=0)
-
-    class Meta:
-        verbose_name = _("rate-limit counter")
-        verbose_name_plural = _("rate-limit counters")
-        constraints = [
-            models.UniqueConstraint(fields=["name", "slot"], name="ratecounter_name_slot_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} @ {self.slot}: {self.hits}"

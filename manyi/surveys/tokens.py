@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
+
+from manyi.common import ratelimit
 
 from . import constants as C
 
@@ -27,56 +26,13 @@ def looks_like_token(token: str) -> bool:
     return 20 <= len(token) <= 100 and all(ch.isalnum() or ch in "-_" for ch in token)
 
 
-def _window() -> int:
-    return int(time.time()) // C.RATE_LIMIT_WINDOW_SECONDS
-
-
-def _count_in_database(bumps: dict[str, int]) -> dict[str, int]:
-    """Add to counters of the current window in one statement (an upsert, atomic on SQLite
-    and PostgreSQL); their new values. Now and then, counters of past windows are dropped."""
-    from .models import RateCounter
-
-    table = connection.ops.quote_name(RateCounter._meta.db_table)
-    slot = _window()
-    rows = ", ".join(["(%s, %s, %s)"] * len(bumps))
-    params: list[str | int] = []
-    for name, delta in bumps.items():
-        params += [name, slot, delta]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (name, slot, hits) VALUES {rows} "  # noqa: S608 (no input)
-            f"ON CONFLICT (name, slot) DO UPDATE SET hits = {table}.hits + excluded.hits "
-            "RETURNING name, hits",
-            params,
-        )
-        counts = {name: int(hits) for name, hits in cursor.fetchall()}
-    if secrets.randbelow(200) == 0:
-        RateCounter.objects.filter(slot__lt=slot).delete()
-    return counts
-
-
-def _count_in_cache(bumps: dict[str, int]) -> dict[str, int]:
-    """The same on Django's cache (Redis when CACHE_URL is set: atomic INCR)."""
-    counts: dict[str, int] = {}
-    for name, delta in bumps.items():
-        key = f"survey-rl:{name}"
-        if delta == 0:
-            counts[name] = int(cache.get(key, 0))
-        elif cache.add(key, delta, C.RATE_LIMIT_WINDOW_SECONDS):
-            counts[name] = delta
-        else:
-            try:
-                counts[name] = int(cache.incr(key, delta))
-            except ValueError:  # expired between add and incr
-                cache.add(key, delta, C.RATE_LIMIT_WINDOW_SECONDS)
-                counts[name] = delta
-    return counts
-
-
 def _count(bumps: dict[str, int]) -> dict[str, int]:
-    if settings.CACHE_URL:
-        return _count_in_cache(bumps)
-    return _count_in_database(bumps)
+    """Add to the survey pages' counters of the current window (manyi.common.ratelimit)."""
+    counts = ratelimit.hit(
+        {f"survey:{name}": delta for name, delta in bumps.items()},
+        window=C.RATE_LIMIT_WINDOW_SECONDS,
+    )
+    return {name: counts[f"survey:{name}"] for name in bumps}
 
 
 def rate_limited(ip: str, token_digest: str) -> bool:
