@@ -13,6 +13,7 @@ import pytest
 
 from manyi.complaints import services
 from manyi.complaints.models import Complaint
+from manyi.complaints.services import clock as services_clock
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -71,7 +72,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[dt.datetime], None]:
     """clock(at(2025, 9, 30, 10)) — the services' idea of "now" from then on."""
 
     def set_now(moment: dt.datetime) -> None:
-        monkeypatch.setattr(services, "_now", lambda: moment)
+        monkeypatch.setattr(services_clock, "now", lambda: moment)
 
     return set_now
 

@@ -20,7 +20,7 @@ from manyi.complaints.workflow import WORKFLOW, TransitionBlocked, TransitionNot
 
 pytestmark = pytest.mark.django_db
 S = ComplaintState
-APP = Path(services.__file__).parent
+APP = Path(services.__file__).parent.parent  # the complaints app (services is a package)
 
 
 def test_every_step_has_a_named_service_and_the_table_is_the_workflows() -> None:
@@ -138,3 +138,16 @@ def test_states_and_models_do_not_import_the_workflow(app: str) -> None:
     models = _imports(folder / "models.py")
     assert ".workflow" not in models and ".services" not in models
     assert f"manyi.{app}.workflow" not in models
+
+
+def test_the_services_ask_the_one_clock_for_now() -> None:
+    """The `clock` fixture patches services.clock.now: no other module of the services package
+    may read the time itself, or a test's "now" would not reach it."""
+    package = APP / "services"
+    assert (package / "clock.py").is_file()
+    for path in sorted(package.glob("*.py")):
+        if path.name == "clock.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        assert "timezone.now" not in source and "datetime.now" not in source, path.name
+        assert "from .clock import" not in source, path.name  # a copied name escapes the patch
