@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from manyi.accounts.models import Department, User
+from manyi.accounts.types import Viewer
 from manyi.common.inputs import parse_id
 from manyi.customers.models import Contact, Customer, Order, Product
 
@@ -425,7 +426,7 @@ class AttachmentForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
-def customers_for(user: Any) -> QuerySet[Customer]:
+def customers_for(user: Viewer) -> QuerySet[Customer]:
     from manyi.accounts.permissions import scope_queryset
 
     return scope_queryset(

@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from manyi.accounts.types import Actor
 from manyi.common import links
 from manyi.common.calendar import local_tz
 
 from .models import Claim
 
 
-def claim_from_feedback(entry: Any, actor: Any) -> Claim | None:
+def claim_from_feedback(entry: Any, actor: Actor) -> Claim | None:
     """Register the claim of a feedback entry of kind claim; None when the entry names no
     customer or no one records it (the system): sales then register the claim by hand."""
     from .services import claim_create

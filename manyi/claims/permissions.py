@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from manyi.accounts.permissions import Scope, can, register_actions
+from manyi.accounts.types import Viewer
 from manyi.common.attachments import register_attachment_owner
 
 from .models import Claim
@@ -64,7 +65,7 @@ GRANTS: dict[str, dict[str, Scope]] = {
 register_actions(ACTIONS, GRANTS)
 
 
-def can_view_claim(user: Any, claim: Any) -> bool:
+def can_view_claim(user: Viewer, claim: Any) -> bool:
     return can(user, "claim.view", claim)
 
 

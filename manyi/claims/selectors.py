@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
 from manyi.accounts.permissions import scope_queryset
+from manyi.accounts.types import Viewer
 from manyi.audit.models import AuditEntry
 
 from .filters import ClaimFilter, Period
@@ -28,7 +29,7 @@ from .states import OPEN_STATES
 ZERO = Decimal("0.00")
 
 
-def claim_list(*, user: Any, filters: ClaimFilter | None = None) -> QuerySet[Claim]:
+def claim_list(*, user: Viewer, filters: ClaimFilter | None = None) -> QuerySet[Claim]:
     qs: QuerySet[Any] = Claim.objects.select_related(
         "customer", "product", "handler", "step_owner"
     )
@@ -36,7 +37,7 @@ def claim_list(*, user: Any, filters: ClaimFilter | None = None) -> QuerySet[Cla
     return (filters or ClaimFilter()).apply(qs)
 
 
-def claim_get(*, user: Any, pk: int) -> Claim:
+def claim_get(*, user: Viewer, pk: int) -> Claim:
     """The claim if `user` may see it, else Claim.DoesNotExist (→ 404, no leak)."""
     qs = Claim.objects.select_related(
         "customer",
@@ -113,7 +114,7 @@ class CostTotals:
     count: int
 
 
-def quality_costs(*, user: Any, period: Period) -> QuerySet[QualityCost]:
+def quality_costs(*, user: Viewer, period: Period) -> QuerySet[QualityCost]:
     qs = QualityCost.objects.filter(
         archived_at__isnull=True, date__gte=period.date_from, date__lte=period.date_to
     )
@@ -129,7 +130,7 @@ def _months(period: Period) -> list[str]:
     return out
 
 
-def quality_cost_totals(*, user: Any, period: Period) -> CostTotals:
+def quality_cost_totals(*, user: Viewer, period: Period) -> CostTotals:
     """Totals per month, customer and product. Summed in Python with Decimal: SQLite keeps
     decimals as floating point, so a SQL SUM would not be exact there."""
     rows = quality_costs(user=user, period=period).values_list(
@@ -174,7 +175,7 @@ class ClaimSummary:
     recovered: Decimal
 
 
-def claim_summary(*, user: Any, period: Period) -> ClaimSummary:
+def claim_summary(*, user: Viewer, period: Period) -> ClaimSummary:
     """Input for the management review: claims received in the period and their money."""
     claims = scope_queryset(
         Claim.objects.filter(

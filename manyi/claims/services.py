@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from manyi.accounts.models import Department, User
 from manyi.accounts.permissions import can, require
+from manyi.accounts.types import Actor, Viewer, stored_user
 from manyi.audit.models import AuditAction
 from manyi.audit.services import audit_entry
 from manyi.common import numbering
@@ -28,6 +29,7 @@ from manyi.common.attachments import attachment_add
 from manyi.common.models import Attachment
 from manyi.common.notify import notify_users
 from manyi.common.services import record_archive, record_create, record_update
+from manyi.customers.models import Customer
 
 from .compensation import CompensationInputError, Line, calculate
 from .deadlines import step_deadline
@@ -93,7 +95,7 @@ def _url(claim: Claim) -> str:
     return reverse("claims:detail", args=[claim.pk])
 
 
-def _notify_owner(claim: Claim, step: ClaimStep, actor: Any) -> None:
+def _notify_owner(claim: Claim, step: ClaimStep, actor: Actor) -> None:
     owner = step.owner
     if owner is None or (actor is not None and owner.pk == getattr(actor, "pk", None)):
         return
@@ -114,14 +116,14 @@ def _notify_owner(claim: Claim, step: ClaimStep, actor: Any) -> None:
 
 
 def _log(
-    claim: Claim, *, name: str, source: str, actor: Any, note: str, at: dt.datetime
+    claim: Claim, *, name: str, source: str, actor: Actor, note: str, at: dt.datetime
 ) -> ClaimStep:
     return ClaimStep.objects.create(
         claim=claim,
         transition=name,
         from_state=source,
         to_state=claim.state,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=stored_user(actor),
         at=at,
         note=note,
         owner=claim.step_owner,
@@ -132,7 +134,7 @@ def _log(
 # --- creating and editing -------------------------------------------------------------------
 
 
-def _check_handler(handler: Any, customer: Any) -> None:
+def _check_handler(handler: User | None, customer: Customer) -> None:
     if handler is None:
         raise ValidationError({"handler": _("Choose who handles the claim.")})
     if not can(handler, "claim.negotiate", customer):
@@ -141,7 +143,7 @@ def _check_handler(handler: Any, customer: Any) -> None:
         )
 
 
-def claim_create(*, actor: Any, data: Mapping[str, Any]) -> Claim:
+def claim_create(*, actor: Actor, data: Mapping[str, Any]) -> Claim:
     """Register a claim (state: collecting documents); the handler defaults to the actor."""
     fields = dict(data)
     customer = fields.get("customer")
@@ -172,7 +174,7 @@ def claim_create(*, actor: Any, data: Mapping[str, Any]) -> Claim:
 
 
 def claim_update(
-    *, actor: Any, claim: Claim, data: Mapping[str, Any], expected_version: int | None
+    *, actor: Actor, claim: Claim, data: Mapping[str, Any], expected_version: int | None
 ) -> Claim:
     """Edit the claim's data while the documents are being collected."""
     require(actor, "claim.add", claim)
@@ -189,7 +191,7 @@ def claim_update(
     return record_update(claim, actor=actor, fields=fields, expected_version=expected_version)
 
 
-def may_attach(user: Any, claim: Claim) -> bool:
+def may_attach(user: Viewer, claim: Claim) -> bool:
     """Documents may be added by whoever registers claims or works on the current step."""
     if not can(user, "claim.view", claim):
         return False
@@ -198,7 +200,7 @@ def may_attach(user: Any, claim: Claim) -> bool:
     return bool(WORKFLOW.available(claim, user))
 
 
-def claim_attach(*, actor: Any, claim: Claim, upload: UploadedFile, note: str = "") -> Attachment:
+def claim_attach(*, actor: Actor, claim: Claim, upload: UploadedFile, note: str = "") -> Attachment:
     """Attach a document or receipt; the claim's audit trail records it."""
     if actor is not None and not may_attach(actor, claim):
         require(actor, "claim.add", claim)  # raises PermissionDenied with the usual message
@@ -207,7 +209,7 @@ def claim_attach(*, actor: Any, claim: Claim, upload: UploadedFile, note: str = 
         audit_entry(
             instance=claim,
             action=AuditAction.UPDATE,
-            actor=actor if getattr(actor, "pk", None) else None,
+            actor=stored_user(actor),
             changes={"attachments": [None, attachment.original_name]},
             note=_("document attached"),
         )
@@ -219,7 +221,7 @@ def claim_attach(*, actor: Any, claim: Claim, upload: UploadedFile, note: str = 
 
 def _transition(
     *,
-    actor: Any,
+    actor: Actor,
     claim: Claim,
     name: str,
     expected_version: int | None,
@@ -266,14 +268,14 @@ def _transition(
 # --- the steps ------------------------------------------------------------------------------
 
 
-def claim_submit(*, actor: Any, claim: Claim, expected_version: int | None) -> Claim:
+def claim_submit(*, actor: Actor, claim: Claim, expected_version: int | None) -> Claim:
     """Documents complete: hand the claim to the deputy GM for the preliminary analysis."""
     return _transition(actor=actor, claim=claim, name="submit", expected_version=expected_version)
 
 
 def claim_propose(
     *,
-    actor: Any,
+    actor: Actor,
     claim: Claim,
     expected_version: int | None,
     preliminary_analysis: str,
@@ -294,7 +296,7 @@ def claim_propose(
 
 
 def claim_approve(
-    *, actor: Any, claim: Claim, expected_version: int | None, note: str = ""
+    *, actor: Actor, claim: Claim, expected_version: int | None, note: str = ""
 ) -> Claim:
     return _transition(
         actor=actor,
@@ -307,7 +309,9 @@ def claim_approve(
     )
 
 
-def claim_send_back(*, actor: Any, claim: Claim, expected_version: int | None, note: str) -> Claim:
+def claim_send_back(
+    *, actor: Actor, claim: Claim, expected_version: int | None, note: str
+) -> Claim:
     return _transition(
         actor=actor, claim=claim, name="send_back", expected_version=expected_version, note=note
     )
@@ -315,7 +319,7 @@ def claim_send_back(*, actor: Any, claim: Claim, expected_version: int | None, n
 
 def negotiation_round_add(
     *,
-    actor: Any,
+    actor: Actor,
     claim: Claim,
     held_on: dt.date,
     offer: str,
@@ -350,7 +354,7 @@ def negotiation_round_add(
 
 def negotiation_round_answer(
     *,
-    actor: Any,
+    actor: Actor,
     round: NegotiationRound,
     answer: str,
     answer_note: str = "",
@@ -370,7 +374,7 @@ def negotiation_round_answer(
 
 
 def claim_agree(
-    *, actor: Any, claim: Claim, expected_version: int | None, note: str = ""
+    *, actor: Actor, claim: Claim, expected_version: int | None, note: str = ""
 ) -> Claim:
     last = claim.last_round()
     return _transition(
@@ -384,7 +388,7 @@ def claim_agree(
 
 
 def claim_reanalyse(
-    *, actor: Any, claim: Claim, expected_version: int | None, note: str = ""
+    *, actor: Actor, claim: Claim, expected_version: int | None, note: str = ""
 ) -> Claim:
     return _transition(
         actor=actor, claim=claim, name="reanalyse", expected_version=expected_version, note=note
@@ -392,14 +396,14 @@ def claim_reanalyse(
 
 
 def claim_break_off(
-    *, actor: Any, claim: Claim, expected_version: int | None, note: str
+    *, actor: Actor, claim: Claim, expected_version: int | None, note: str
 ) -> Claim:
     return _transition(
         actor=actor, claim=claim, name="break_off", expected_version=expected_version, note=note
     )
 
 
-def claim_withdraw(*, actor: Any, claim: Claim, expected_version: int | None, note: str) -> Claim:
+def claim_withdraw(*, actor: Actor, claim: Claim, expected_version: int | None, note: str) -> Claim:
     return _transition(
         actor=actor, claim=claim, name="withdraw", expected_version=expected_version, note=note
     )
@@ -414,7 +418,7 @@ class PanelEntry:
 
 def claim_determine_liability(
     *,
-    actor: Any,
+    actor: Actor,
     claim: Claim,
     expected_version: int | None,
     liability: str,
@@ -471,7 +475,7 @@ def claim_determine_liability(
 
 def claim_acknowledge(
     *,
-    actor: Any,
+    actor: Actor,
     claim: Claim,
     expected_version: int | None,
     customer_acknowledgement: str,
@@ -491,7 +495,7 @@ def claim_acknowledge(
 
 
 def compensation_calculate(
-    *, actor: Any, claim: Claim, lines: Sequence[Line], expected_version: int | None
+    *, actor: Actor, claim: Claim, lines: Sequence[Line], expected_version: int | None
 ) -> Claim:
     """Finance's calculation: the lines replace any earlier calculation (archived)."""
     require(actor, "claim.compensate", claim)
@@ -534,7 +538,7 @@ def compensation_calculate(
 
 def claim_book(
     *,
-    actor: Any,
+    actor: Actor,
     claim: Claim,
     expected_version: int | None,
     booked_on: dt.date | None = None,
@@ -580,7 +584,7 @@ RECOURSE_FIELDS = ("supplier_name", "amount_claimed", "negotiation_notes", "amou
 
 def recourse_update(
     *,
-    actor: Any,
+    actor: Actor,
     claim: Claim,
     data: Mapping[str, Any],
     expected_version: int | None = None,
@@ -599,7 +603,7 @@ def recourse_update(
 
 def claim_settle_recourse(
     *,
-    actor: Any,
+    actor: Actor,
     claim: Claim,
     expected_version: int | None,
     amount_recovered: Decimal | None = None,
@@ -632,7 +636,7 @@ def claim_settle_recourse(
 
 def claim_close(
     *,
-    actor: Any,
+    actor: Actor,
     claim: Claim,
     expected_version: int | None,
     root_cause: str,
@@ -673,7 +677,7 @@ assert set(PERFORMERS) == set(WORKFLOW.by_name)
 
 def claim_perform(
     *,
-    actor: Any,
+    actor: Actor,
     claim: Claim,
     name: str,
     data: Mapping[str, Any],

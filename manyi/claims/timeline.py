@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import scope_queryset
+from manyi.accounts.types import Viewer
 from manyi.common.links import TimelineEvent
 from manyi.customers.models import Customer
 
@@ -15,7 +14,7 @@ from .models import Claim
 from .workflow import ClaimState
 
 
-def claim_events(customer: Customer, user: Any, limit: int) -> list[TimelineEvent]:
+def claim_events(customer: Customer, user: Viewer, limit: int) -> list[TimelineEvent]:
     claims = scope_queryset(
         Claim.objects.filter(customer=customer, archived_at__isnull=True),
         user,

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from manyi.accounts.types import Actor
 from manyi.common.workflow import Transition, TransitionError, Work, Workflow, register
 
 from .models import Claim
@@ -59,7 +59,7 @@ STEP_OWNER: dict[str, str] = {
 # --- guards: return {field: message} for every unmet condition ---------------------------
 
 
-def _guard_submit(claim: Claim, user: Any = None) -> Mapping[str, str]:
+def _guard_submit(claim: Claim, user: Actor = None) -> Mapping[str, str]:
     from manyi.common.attachments import attachments_of
 
     errors = {}
@@ -74,7 +74,7 @@ def _guard_submit(claim: Claim, user: Any = None) -> Mapping[str, str]:
     return errors
 
 
-def _guard_propose(claim: Claim, user: Any = None) -> Mapping[str, str]:
+def _guard_propose(claim: Claim, user: Actor = None) -> Mapping[str, str]:
     errors = {}
     if not claim.preliminary_analysis.strip():
         errors["preliminary_analysis"] = gettext("Write the preliminary analysis.")
@@ -83,27 +83,27 @@ def _guard_propose(claim: Claim, user: Any = None) -> Mapping[str, str]:
     return errors
 
 
-def _needs_note(claim: Claim, user: Any = None) -> Mapping[str, str]:
+def _needs_note(claim: Claim, user: Actor = None) -> Mapping[str, str]:
     if not claim.step_note.strip():
         return {"note": gettext("Give the reason.")}
     return {}
 
 
-def _guard_agree(claim: Claim, user: Any = None) -> Mapping[str, str]:
+def _guard_agree(claim: Claim, user: Actor = None) -> Mapping[str, str]:
     last = claim.last_round()
     if last is None or last.answer != "accepted":
         return {"answer": gettext("The customer has not accepted an offer in the last round.")}
     return {}
 
 
-def _guard_reanalyse(claim: Claim, user: Any = None) -> Mapping[str, str]:
+def _guard_reanalyse(claim: Claim, user: Actor = None) -> Mapping[str, str]:
     last = claim.last_round()
     if last is None or last.answer != "rejected":
         return {"answer": gettext("Record the round the customer rejected first.")}
     return {}
 
 
-def _guard_determine(claim: Claim, user: Any = None) -> Mapping[str, str]:
+def _guard_determine(claim: Claim, user: Actor = None) -> Mapping[str, str]:
     errors: dict[str, str] = {}
     if not claim.liability:
         errors["liability"] = gettext("Choose the liability the panel decided.")
@@ -122,7 +122,7 @@ def _guard_determine(claim: Claim, user: Any = None) -> Mapping[str, str]:
     return errors
 
 
-def _guard_acknowledge(claim: Claim, user: Any = None) -> Mapping[str, str]:
+def _guard_acknowledge(claim: Claim, user: Actor = None) -> Mapping[str, str]:
     errors = {}
     if not claim.customer_acknowledgement.strip():
         errors["customer_acknowledgement"] = gettext(
@@ -133,20 +133,20 @@ def _guard_acknowledge(claim: Claim, user: Any = None) -> Mapping[str, str]:
     return errors
 
 
-def _guard_book(claim: Claim, user: Any = None) -> Mapping[str, str]:
+def _guard_book(claim: Claim, user: Actor = None) -> Mapping[str, str]:
     if claim.compensation_amount is None:
         return {"compensation_amount": gettext("Calculate the compensation first.")}
     return {}
 
 
-def _guard_settle(claim: Claim, user: Any = None) -> Mapping[str, str]:
+def _guard_settle(claim: Claim, user: Actor = None) -> Mapping[str, str]:
     recourse = getattr(claim, "recourse", None)
     if recourse is None or recourse.amount_recovered is None:
         return {"amount_recovered": gettext("Record the amount recovered from the supplier.")}
     return {}
 
 
-def _guard_close(claim: Claim, user: Any = None) -> Mapping[str, str]:
+def _guard_close(claim: Claim, user: Actor = None) -> Mapping[str, str]:
     errors = {}
     if not claim.root_cause.strip():
         errors["root_cause"] = gettext("Record the root cause.")

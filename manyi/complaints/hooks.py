@@ -24,12 +24,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from manyi.accounts.types import Actor
 from manyi.common import links
 
 CAPA_RECEIVER = "capa.from_record"
 
 
-def capa_requested(complaint: Any, actor: Any) -> Any:
+def capa_requested(complaint: Any, actor: Actor) -> Any:
     """Ask the CAPA module to open an action for `complaint`; its record, or None."""
     if not links.may(CAPA_RECEIVER, actor, complaint):
         return None

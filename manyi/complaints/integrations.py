@@ -20,12 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from manyi.accounts.types import Actor
 from manyi.common import links
 
 from .models import Channel, Complaint, ContentCategory
 
 
-def complaint_from_feedback(entry: Any, actor: Any) -> Complaint | None:
+def complaint_from_feedback(entry: Any, actor: Actor) -> Complaint | None:
     """Open the complaint for a feedback entry of kind complaint; None when the entry names no
     customer (customer service then records the complaint by hand)."""
     from .services import complaint_create
@@ -53,7 +54,7 @@ def complaint_from_feedback(entry: Any, actor: Any) -> Complaint | None:
     )
 
 
-def complaint_from_survey_answer(answer: Any, actor: Any) -> Complaint:
+def complaint_from_survey_answer(answer: Any, actor: Actor) -> Complaint:
     """Open the complaint for a low survey answer (its response names the customer)."""
     from .services import complaint_create_from_survey
 

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from manyi.accounts.permissions import scope_queryset
+from manyi.accounts.types import Viewer
 from manyi.audit.models import AuditEntry
 from manyi.audit.services import history_for
 
@@ -25,7 +26,7 @@ from .states import CLOSED_STATES, TIMED_STATES
 S = ComplaintState
 
 
-def complaints_visible(user: Any) -> QuerySet[Complaint]:
+def complaints_visible(user: Viewer) -> QuerySet[Complaint]:
     """Every complaint `user` may see (None = the system: all)."""
     qs: QuerySet[Any] = Complaint.objects.all()
     if user is None:
@@ -34,7 +35,7 @@ def complaints_visible(user: Any) -> QuerySet[Complaint]:
 
 
 def complaint_list(
-    *, user: Any, filters: ComplaintFilter | None = None, now: dt.datetime | None = None
+    *, user: Viewer, filters: ComplaintFilter | None = None, now: dt.datetime | None = None
 ) -> QuerySet[Complaint]:
     qs = complaints_visible(user).select_related(
         "customer", "customer__branch_office", "product", "owner"
@@ -42,7 +43,7 @@ def complaint_list(
     return (filters or ComplaintFilter()).apply(qs, now=now)
 
 
-def complaint_get(*, user: Any, pk: int) -> Complaint:
+def complaint_get(*, user: Viewer, pk: int) -> Complaint:
     """The complaint if `user` may see it, else Complaint.DoesNotExist (→ 404, no leak)."""
     return complaints_visible(user).select_related(
         "customer",
@@ -233,7 +234,7 @@ def complaint_kpis(
     )
 
 
-def overdue_complaints(user: Any, now: dt.datetime | None = None, limit: int = 20) -> list[Any]:
+def overdue_complaints(user: Viewer, now: dt.datetime | None = None, limit: int = 20) -> list[Any]:
     now = now or timezone.now()
     return list(
         complaints_visible(user)
@@ -243,7 +244,7 @@ def overdue_complaints(user: Any, now: dt.datetime | None = None, limit: int = 2
     )
 
 
-def my_open_complaints(user: Any, limit: int = 20) -> list[Any]:
+def my_open_complaints(user: Viewer, limit: int = 20) -> list[Any]:
     """Complaints the user owns with a step running, or waiting for a role the user has."""
     from manyi.accounts.permissions import role_codes
 
@@ -263,7 +264,7 @@ def my_open_complaints(user: Any, limit: int = 20) -> list[Any]:
     )
 
 
-def casebook(*, user: Any, year: int) -> list[Complaint]:
+def casebook(*, user: Viewer, year: int) -> list[Complaint]:
     """The complaints closed in `year` (002: a year-end casebook for training)."""
     from .filters import day_start
 

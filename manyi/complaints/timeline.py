@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import can
+from manyi.accounts.types import Viewer
 from manyi.common.links import TimelineEvent
 
 from .models import Complaint
 
 
-def complaint_events(customer: Any, user: Any, limit: int) -> list[TimelineEvent]:
+def complaint_events(customer: Any, user: Viewer, limit: int) -> list[TimelineEvent]:
     if not can(user, "complaint.view"):
         return []
     from .selectors import complaints_visible
@@ -47,7 +48,7 @@ def complaint_events(customer: Any, user: Any, limit: int) -> list[TimelineEvent
     return events
 
 
-def _can_view_attachment(user: Any, obj: Complaint) -> bool:
+def _can_view_attachment(user: Viewer, obj: Complaint) -> bool:
     return can(user, "complaint.view", obj)
 
 

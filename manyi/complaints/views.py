@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from manyi.accounts.models import Department, DepartmentKind
 from manyi.accounts.permissions import can, require, scope_queryset
+from manyi.accounts.types import Viewer
 from manyi.common.attachments import attachments_of
 from manyi.common.calendar import calendar_warnings, local_tz
 from manyi.common.inputs import parse_id, parse_int
@@ -62,7 +63,7 @@ def _complaint_or_404(request: HttpRequest, pk: int) -> Complaint:
         raise Http404 from exc
 
 
-def _customers_for_intake(user: Any) -> Any:
+def _customers_for_intake(user: Viewer) -> Any:
     qs = Customer.objects.filter(archived_at__isnull=True).select_related("branch_office")
     return scope_queryset(qs, user, "complaint.add").order_by("code")
 

@@ -39,6 +39,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from manyi.accounts.permissions import role_codes
+from manyi.accounts.types import Actor
 from manyi.common import workflow as kit
 from manyi.common.workflow import Transition, Work, Workflow, first_of, register
 
@@ -133,7 +134,7 @@ def required_approver_roles(amount: Any, escalated: bool) -> tuple[str, ...]:
     return config.approver_roles_quality if escalated else config.approver_roles_sales
 
 
-def _major_needs_meeting(complaint: Complaint, actor: Any) -> Mapping[str, str]:
+def _major_needs_meeting(complaint: Complaint, actor: Actor) -> Mapping[str, str]:
     if (
         complaint.escalated
         and complaint.severity == Severity.MAJOR
@@ -146,7 +147,7 @@ def _major_needs_meeting(complaint: Complaint, actor: Any) -> Mapping[str, str]:
     return {}
 
 
-def _only_major(complaint: Complaint, actor: Any) -> Mapping[str, str]:
+def _only_major(complaint: Complaint, actor: Actor) -> Mapping[str, str]:
     if complaint.severity != Severity.MAJOR:
         return {"severity": gettext(
             "An ad-hoc meeting is held for a major quality problem; for a general problem "
@@ -155,7 +156,7 @@ def _only_major(complaint: Complaint, actor: Any) -> Mapping[str, str]:
     return {}
 
 
-def _approver_has_role(complaint: Complaint, actor: Any) -> Mapping[str, str]:
+def _approver_has_role(complaint: Complaint, actor: Actor) -> Mapping[str, str]:
     proposal = pending_proposal(complaint)
     if proposal is None:
         return {"proposal": gettext("There is no proposal awaiting approval.")}
@@ -170,14 +171,14 @@ def _approver_has_role(complaint: Complaint, actor: Any) -> Mapping[str, str]:
     return {}
 
 
-def _not_own_proposal(complaint: Complaint, actor: Any) -> Mapping[str, str]:
+def _not_own_proposal(complaint: Complaint, actor: Actor) -> Mapping[str, str]:
     proposal = pending_proposal(complaint)
     if actor is not None and proposal is not None and proposal.created_by_id == actor.pk:
         return {"approver": gettext("Nobody approves their own proposal: the superior has to.")}
     return {}
 
 
-def _legal_opinion_first(complaint: Complaint, actor: Any) -> Mapping[str, str]:
+def _legal_opinion_first(complaint: Complaint, actor: Actor) -> Mapping[str, str]:
     if complaint.legal_flag and not complaint.legal_opinion:
         return {"legal_opinion": gettext(
             "This complaint was sent to legal: money can be promised only after legal has "
@@ -186,19 +187,19 @@ def _legal_opinion_first(complaint: Complaint, actor: Any) -> Mapping[str, str]:
     return {}
 
 
-def _legal_flagged(complaint: Complaint, actor: Any) -> Mapping[str, str]:
+def _legal_flagged(complaint: Complaint, actor: Actor) -> Mapping[str, str]:
     if not complaint.legal_flag:
         return {"legal_flag": gettext("This complaint has not been sent to legal.")}
     return {}
 
 
-def _not_with_legal_yet(complaint: Complaint, actor: Any) -> Mapping[str, str]:
+def _not_with_legal_yet(complaint: Complaint, actor: Actor) -> Mapping[str, str]:
     if complaint.legal_flag:
         return {"legal_flag": gettext("The complaint is already with legal.")}
     return {}
 
 
-def _not_acknowledged_yet(complaint: Complaint, actor: Any) -> Mapping[str, str]:
+def _not_acknowledged_yet(complaint: Complaint, actor: Actor) -> Mapping[str, str]:
     if complaint.acknowledged_at is not None:
         return {"acknowledged_at": gettext("The complaint was already acknowledged.")}
     return {}
