@@ -81,6 +81,25 @@ def _text(item: TemplateItem, lang: str) -> str:
     return item.text_en if lang.startswith("en") and item.text_en else item.text
 
 
+def _current_values(answers: Iterable[Answer], posted: Mapping[str, Any] | None
+                    ) -> dict[str, str]:
+    """The value each field shows (by field name): the stored answer, overridden by what was
+    posted ("na" for a ticked not-applicable box)."""
+    current: dict[str, str] = {}
+    for a in answers:
+        prefix = "c_" if a.competitor else "a_"
+        key = prefix + a.item.key
+        current[key] = "na" if a.na else (a.text if a.item.scale == Scale.TEXT else
+                                          ("" if a.value is None else str(a.value)))
+    if posted:
+        for k in list(posted.keys()):
+            if k.startswith(("a_", "c_")):
+                current[k] = str(posted.get(k) or "")
+            elif k.startswith(("na_", "cna_")) and posted.get(k):
+                current["a_" + k[3:] if k.startswith("na_") else "c_" + k[4:]] = "na"
+    return current
+
+
 def build_sections(
     template: SurveyTemplate,
     items: Iterable[TemplateItem],
@@ -95,18 +114,7 @@ def build_sections(
     by_parent: dict[int | None, list[TemplateItem]] = {}
     for i in items:
         by_parent.setdefault(i.parent_id, []).append(i)
-    current: dict[str, str] = {}
-    for a in answers:
-        prefix = "c_" if a.competitor else "a_"
-        key = prefix + a.item.key
-        current[key] = "na" if a.na else (a.text if a.item.scale == Scale.TEXT else
-                                          ("" if a.value is None else str(a.value)))
-    if posted:
-        for k in list(posted.keys()):
-            if k.startswith(("a_", "c_")):
-                current[k] = str(posted.get(k) or "")
-            elif k.startswith(("na_", "cna_")) and posted.get(k):
-                current["a_" + k[3:] if k.startswith("na_") else "c_" + k[4:]] = "na"
+    current = _current_values(answers, posted)
     errors = errors or {}
 
     with override(lang):

@@ -248,6 +248,18 @@ def aggregate(
         for k, v in cu.items():
             old = customers.get(k)
             customers[k] = v if old is None else [x + y for x, y in zip(old, v, strict=True)]
+    tallies = _tallies(invitations, by_invitation)
+    return {
+        "cube": {k: v for k, v in cube.items() if v},
+        "customers": {k: v for k, v in customers.items() if any(v)},
+        "tallies": {k: v for k, v in tallies.items() if any(v)},
+    }
+
+
+def _tallies(invitations: Iterable[Invitation], by_invitation: Mapping[int, Response]
+             ) -> dict[tuple[Any, ...], list[int]]:
+    """The campaign tally rows of the sent invitations (in CampaignTally.SUMS order), with
+    the proxy and competitor flags of the customer's submitted response."""
     tallies: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0] * 7)
     for inv in invitations:
         if not inv.sent_at:
@@ -262,11 +274,7 @@ def aggregate(
         if resp is not None:
             row[5] += 1 if resp.proxy else 0
             row[6] += 1 if resp.competitor_name else 0
-    return {
-        "cube": {k: v for k, v in cube.items() if v},
-        "customers": {k: v for k, v in customers.items() if any(v)},
-        "tallies": {k: v for k, v in tallies.items() if any(v)},
-    }
+    return tallies
 
 
 def rollups_write(campaign: Campaign, result: Mapping[str, Any]) -> None:

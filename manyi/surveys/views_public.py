@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from . import tokens
 from .models import Answer, Invitation, Response, ResponseSource, SurveyLink
-from .questionnaire import build_sections, first_section_with_errors
+from .questionnaire import Section, build_sections, first_section_with_errors
 from .services import (
     AlreadySubmitted,
     LinkError,
@@ -62,6 +62,62 @@ def _limited(request: HttpRequest, token: str) -> HttpResponse | None:
     return None
 
 
+def _link_error(request: HttpRequest, token: str, exc: LinkError) -> HttpResponse:
+    """The page for a link that does not open the form: the thanks page again for the same
+    submission posted twice (double click, retry: idempotent), else why the link is invalid."""
+    key = request.POST.get("submission_key", "")[:64] if request.method == "POST" else ""
+    if exc.reason == "used" and key and Response.objects.filter(
+        invitation=exc.invitation, source=ResponseSource.CUSTOMER, submission_key=key
+    ).exists():
+        lang = _lang(request, exc.invitation)
+        return redirect(reverse("survey_public:thanks", args=[token]) + f"?lang={lang}")
+    if exc.reason == "unknown":
+        tokens.link_missed(_ip(request))
+    return _render(request, "invalid", {"reason": exc.reason}, _lang(request, exc.invitation),
+                   status=STATUS[exc.reason])
+
+
+def _save(request: HttpRequest, token: str, inv: Invitation, lang: str
+          ) -> HttpResponse | ValidationError:
+    """Save (or submit) the posted section: the redirect to follow, or the validation error
+    to show with the form again."""
+    action = request.POST.get("action", "next")
+    section_index = _int(request.POST.get("section"), 0)
+    try:
+        with translation.override(lang):
+            result = response_save_public(
+                invitation=inv, data=request.POST, submit=action == "submit",
+                submission_key=request.POST.get("submission_key", "")[:64],
+                competitor_name=request.POST.get("competitor_name"),
+            )
+    except AlreadySubmitted:
+        return _render(request, "invalid", {"reason": "used"}, lang, status=410)
+    except ValidationError as exc:
+        return exc
+    if result.submitted:
+        return redirect(reverse("survey_public:thanks", args=[token]) + f"?lang={lang}",
+                        permanent=False)
+    target = section_index + (-1 if action == "back" else 1 if action == "next" else 0)
+    return redirect(
+        reverse("survey_public:form", args=[token]) + f"?section={max(target, 0)}"
+        f"&lang={lang}&saved=1"
+    )
+
+
+def _section_shown(sections: list[Section], errors: dict[str, list[str]], index: int) -> int:
+    """The section to show: the first with an error (the competitor's for its name), else
+    the one asked for, within range."""
+    if errors:
+        index = first_section_with_errors(sections)
+        if "competitor_name" in errors:
+            index = next((s.index for s in sections if s.competitor), index)
+    return min(max(index, 0), len(sections) - 1)
+
+
+def _in_lang(lang: str, text: str, text_en: str) -> str:
+    return text_en if lang == "en" and text_en else text
+
+
 @never_cache
 @csrf_exempt  # the unguessable personal token in the URL is the credential; no cookie is used
 def survey_form(request: HttpRequest, token: str) -> HttpResponse:
@@ -71,16 +127,7 @@ def survey_form(request: HttpRequest, token: str) -> HttpResponse:
     try:
         inv, _link = link_resolve(token)
     except LinkError as exc:
-        key = request.POST.get("submission_key", "")[:64] if request.method == "POST" else ""
-        if exc.reason == "used" and key and Response.objects.filter(
-            invitation=exc.invitation, source=ResponseSource.CUSTOMER, submission_key=key
-        ).exists():  # the same submission again (double click, retry): idempotent
-            lang = _lang(request, exc.invitation)
-            return redirect(reverse("survey_public:thanks", args=[token]) + f"?lang={lang}")
-        if exc.reason == "unknown":
-            tokens.link_missed(_ip(request))
-        return _render(request, "invalid", {"reason": exc.reason}, _lang(request, exc.invitation),
-                       status=STATUS[exc.reason])
+        return _link_error(request, token, exc)
     lang = _lang(request, inv)
     campaign = inv.campaign
     template = template_get(campaign.template_id)
@@ -89,31 +136,13 @@ def survey_form(request: HttpRequest, token: str) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     section_index = _int(request.GET.get("section"), 0)
     if request.method == "POST":
-        action = request.POST.get("action", "next")
+        outcome = _save(request, token, inv, lang)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        errors = (outcome.message_dict if hasattr(outcome, "error_dict")
+                  else {"": outcome.messages})
+        posted = request.POST
         section_index = _int(request.POST.get("section"), 0)
-        submit = action == "submit"
-        comp = request.POST.get("competitor_name")
-        try:
-            with translation.override(lang):
-                result = response_save_public(
-                    invitation=inv, data=request.POST, submit=submit,
-                    submission_key=request.POST.get("submission_key", "")[:64],
-                    competitor_name=comp,
-                )
-        except AlreadySubmitted:
-            return _render(request, "invalid", {"reason": "used"}, lang, status=410)
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-            posted = request.POST
-        else:
-            if result.submitted:
-                return redirect(reverse("survey_public:thanks", args=[token]) + f"?lang={lang}",
-                                permanent=False)
-            target = section_index + (-1 if action == "back" else 1 if action == "next" else 0)
-            return redirect(
-                reverse("survey_public:form", args=[token]) + f"?section={max(target, 0)}"
-                f"&lang={lang}&saved=1"
-            )
     else:
         invitation_opened(inv)
     response = Response.objects.filter(invitation=inv, source=ResponseSource.CUSTOMER).first()
@@ -121,11 +150,7 @@ def survey_form(request: HttpRequest, token: str) -> HttpResponse:
         if response else []
     sections = build_sections(template, items, lang=lang, answers=answers, posted=posted,
                               errors=errors)
-    if errors:
-        section_index = first_section_with_errors(sections)
-        if "competitor_name" in errors:
-            section_index = next((s.index for s in sections if s.competitor), section_index)
-    section_index = min(max(section_index, 0), len(sections) - 1)
+    section_index = _section_shown(sections, errors, section_index)
     section = sections[section_index]
     context = {
         "invitation": inv, "campaign": campaign, "template": template, "token": token,
@@ -135,8 +160,8 @@ def survey_form(request: HttpRequest, token: str) -> HttpResponse:
         "competitor_name": posted.get("competitor_name", "") if posted is not None else
         (response.competitor_name if response else ""),
         "errors": errors, "saved": request.GET.get("saved") == "1",
-        "intro": template.intro_en if lang == "en" and template.intro_en else template.intro,
-        "title": template.name_en if lang == "en" and template.name_en else template.name,
+        "intro": _in_lang(lang, template.intro, template.intro_en),
+        "title": _in_lang(lang, template.name, template.name_en),
     }
     return _render(request, "form", context, lang, status=422 if errors else 200)
 

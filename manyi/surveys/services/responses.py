@@ -373,6 +373,45 @@ def invitation_opened(inv: Invitation) -> None:
             rollups.tally_bump(inv, opened=1)
 
 
+def _lock_unanswered(inv: Invitation, submission_key: str) -> SaveResult | None:
+    """Lock the respondent's row and re-read the fields that concurrent requests change.
+    Answered already: the first response again for the same submission posted twice (double
+    click, retry), AlreadySubmitted for another one."""
+    inv.opened_at, inv.started_at, inv.completed_at = (
+        Invitation.objects.select_for_update()
+        .filter(pk=inv.pk).values_list("opened_at", "started_at", "completed_at").get()
+    )
+    if inv.completed_at is None:
+        return None
+    done = Response.objects.filter(invitation=inv, source=ResponseSource.CUSTOMER).first()
+    if done is not None and done.submission_key == submission_key[:64]:
+        return SaveResult(response=done, submitted=True, duplicate=True)
+    raise AlreadySubmitted(done)
+
+
+def _public_competitor_name(competitor_name: str | None, existing: Response | None,
+                            answers: Sequence[AnswerIn]) -> str:
+    """The competitor named with the form (the one saved before when none is posted);
+    required as soon as a competitor answer is given."""
+    name = (competitor_name if competitor_name is not None else
+            (existing.competitor_name if existing else "")).strip()[:120]
+    if not name and any(a.competitor and not a.empty for a in answers):
+        raise ValidationError({"competitor_name": [_("Name the competitor you rate.")]})
+    return name
+
+
+def _kept_partial(response: Response, inv: Invitation) -> SaveResult:
+    """A partial save (or a failed submission): the invitation is started at the first one."""
+    now = timezone.now()
+    if inv.started_at is None:
+        Invitation.objects.filter(pk=inv.pk).update(
+            started_at=now, opened_at=inv.opened_at or now,
+            status=InvitationStatus.PARTIAL,
+        )
+        rollups.tally_bump(inv, started=1, opened=int(inv.opened_at is None))
+    return SaveResult(response=response, submitted=False)
+
+
 def response_save_public(
     *, invitation: Invitation, data: Mapping[str, Any], submit: bool, submission_key: str,
     competitor_name: str | None = None,
@@ -396,26 +435,16 @@ def response_save_public(
             return SaveResult(response=fast, submitted=True)
     missing: dict[str, list[str]] = {}
     with transaction.atomic():
-        # lock the respondent's row and re-read the fields that concurrent requests change
         inv = invitation
-        inv.opened_at, inv.started_at, inv.completed_at = (
-            Invitation.objects.select_for_update()
-            .filter(pk=inv.pk).values_list("opened_at", "started_at", "completed_at").get()
-        )
-        if inv.completed_at is not None:
-            done = Response.objects.filter(invitation=inv, source=ResponseSource.CUSTOMER).first()
-            if done is not None and done.submission_key == submission_key[:64]:
-                return SaveResult(response=done, submitted=True, duplicate=True)
-            raise AlreadySubmitted(done)
+        duplicate = _lock_unanswered(inv, submission_key)
+        if duplicate is not None:
+            return duplicate
         if not in_step("collect", campaign):
             raise ValidationError(_("This survey is closed."))
         # a response exists only once the respondent has started (a partial save)
         existing = None if inv.started_at is None else Response.objects.filter(
             invitation=inv, source=ResponseSource.CUSTOMER).first()
-        name = (competitor_name if competitor_name is not None else
-                (existing.competitor_name if existing else "")).strip()[:120]
-        if not name and any(a.competitor and not a.empty for a in answers):
-            raise ValidationError({"competitor_name": [_("Name the competitor you rate.")]})
+        name = _public_competitor_name(competitor_name, existing, answers)
         if existing is None and submit:
             fresh = _submit_fresh(inv, campaign, answers, items,
                                   submission_key=submission_key, competitor_name=name)
@@ -430,14 +459,7 @@ def response_save_public(
         _store(response, answers, items)
         missing = _missing(Answer.objects.filter(response=response), items) if submit else {}
         if not submit or missing:  # a failed submission still keeps what was answered
-            now = timezone.now()
-            if inv.started_at is None:
-                Invitation.objects.filter(pk=inv.pk).update(
-                    started_at=now, opened_at=inv.opened_at or now,
-                    status=InvitationStatus.PARTIAL,
-                )
-                rollups.tally_bump(inv, started=1, opened=int(inv.opened_at is None))
-            result = SaveResult(response=response, submitted=False)
+            result = _kept_partial(response, inv)
         else:
             submitted = _submit(response, inv, items, submission_key=submission_key, actor=None)
             result = SaveResult(response=response, submitted=submitted)
