@@ -23,7 +23,9 @@ def _receiver(create: Callable[..., Any], *, action: str = "product.manage",
 
 def test_send_to_an_unknown_key_is_refused_with_a_clear_message(make_customer, admin_user
                                                                  ) -> None:
-    with pytest.raises(links.LinkRefused) as exc:
+    from django.utils.translation import override
+
+    with override("en"), pytest.raises(links.LinkRefused) as exc:
         links.send("nothing.offers_this", make_customer(), admin_user)
     assert exc.value.code == "unknown_receiver"
     assert "nothing.offers_this" in exc.value.messages[0]
