@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from manyi.accounts.permissions import can, require
 from manyi.common.attachments import attachments_of
 from manyi.common.inputs import parse_int
-from manyi.common.pages import apply_validation_errors, form_errors, paginate, query_without_page
+from manyi.common.pages import form_errors, paginate, query_without_page
 from manyi.common.services import StaleRecordError
 from manyi.common.spreadsheets import spreadsheet_export, xlsx_response
 
@@ -113,7 +113,7 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=form.model_data(),
                 expected_version=form.cleaned_data.get("version"),
             )
-        status = 409 if outcome.stale else status
+        status = outcome.status()
         if outcome.ok:
             messages.success(request, _("Changes saved."))
             return redirect("claims:detail", pk=claim.pk)
@@ -183,7 +183,7 @@ def claim_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     form = transition_form(name, data=request.POST)
     status = 200
     if form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.claim_perform(
                 actor=request.user,
                 claim=claim,
@@ -191,13 +191,8 @@ def claim_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                 data=form.service_kwargs(),
                 expected_version=form.cleaned_data.get("version"),
             )
-        except StaleRecordError as exc:
-            status = 409
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            status = 422
-            apply_validation_errors(form, exc)
-        else:
+        status = outcome.status(422)
+        if outcome.ok:
             messages.success(request, _("Done: %(step)s.") % {
                 "step": WORKFLOW.transition(name).label})
             return redirect("claims:detail", pk=claim.pk)
@@ -247,6 +242,20 @@ def round_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("claims:detail", pk=claim.pk)
 
 
+class _FormsetErrors:
+    """form_errors() for a formset: every error of the service goes on top of the formset."""
+
+    fields: dict[str, Any] = {}  # no field of its own: apply_validation_errors puts all on top
+
+    def __init__(self, formset: Any) -> None:
+        self.formset = formset
+        self.messages: list[str] = []
+
+    def add_error(self, field: str | None, error: str | list[str]) -> None:
+        self.messages.extend([error] if isinstance(error, str) else error)
+        self.formset._non_form_errors = self.formset.error_class(self.messages)
+
+
 @login_required
 @require_POST
 def claim_compensation(request: HttpRequest, pk: int) -> HttpResponse:
@@ -255,19 +264,15 @@ def claim_compensation(request: HttpRequest, pk: int) -> HttpResponse:
     status = 422
     if formset.is_valid():
         lines = [line for f in formset.forms if (line := f.line()) is not None]
-        try:
+        with form_errors(_FormsetErrors(formset)) as outcome:
             services.compensation_calculate(
                 actor=request.user,
                 claim=claim,
                 lines=lines,
                 expected_version=_int(request.POST.get("version")),
             )
-        except StaleRecordError as exc:
-            status = 409
-            formset._non_form_errors = formset.error_class([str(exc)])
-        except ValidationError as exc:
-            formset._non_form_errors = formset.error_class(exc.messages)
-        else:
+        status = outcome.status(422)
+        if outcome.ok:
             messages.success(request, _("Compensation calculated."))
             return redirect("claims:detail", pk=claim.pk)
     return _detail(request, claim, status=status, line_formset=formset)
@@ -290,7 +295,7 @@ def claim_recourse(request: HttpRequest, pk: int) -> HttpResponse:
                 data=form.model_data(),
                 expected_version=form.cleaned_data.get("version"),
             )
-        status = 409 if outcome.stale else status
+        status = outcome.status(422)
         if outcome.ok:
             messages.success(request, _("Recourse saved."))
             return redirect("claims:detail", pk=claim.pk)

@@ -23,7 +23,6 @@ from manyi.common.calendar import calendar_warnings, local_tz
 from manyi.common.inputs import parse_id, parse_int
 from manyi.common.models import Message
 from manyi.common.pages import apply_validation_errors, form_errors, query_without_page
-from manyi.common.services import StaleRecordError
 from manyi.common.spreadsheets import spreadsheet_export, xlsx_response
 from manyi.customers.models import Contact, Customer
 
@@ -183,19 +182,15 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ComplaintForm(request.POST or None, instance=complaint, editing=True)
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.complaint_update(
                 actor=request.user,
                 complaint=complaint,
                 data=form.model_data(),
                 expected_version=form.cleaned_data.get("version"),
             )
-        except StaleRecordError as exc:
-            form.add_error(None, str(exc))
-            status = 409
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        status = outcome.status()
+        if outcome.ok:
             messages.success(request, _("Changes saved."))
             return redirect("complaints:detail", pk=complaint.pk)
     return render(
@@ -274,23 +269,20 @@ def complaint_transition(request: HttpRequest, pk: int, name: str) -> HttpRespon
     version = request.POST.get("version", "")
     status = 200
     if form.is_valid():
-        try:
-            services.complaint_transition(
-                actor=request.user,
-                complaint=complaint,
-                name=name,
-                data=form.cleaned_data,
-                expected_version=parse_int(version),
-            )
-        except StaleRecordError as exc:
-            form.add_error(None, str(exc))
-            status = 409
-        except workflow.TransitionNotAllowed as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("complaints:detail", pk=complaint.pk)
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        with form_errors(form) as outcome:
+            try:
+                services.complaint_transition(
+                    actor=request.user,
+                    complaint=complaint,
+                    name=name,
+                    data=form.cleaned_data,
+                    expected_version=parse_int(version),
+                )
+            except workflow.TransitionNotAllowed as exc:  # not a form error: back to the page
+                messages.error(request, " ".join(exc.messages))
+                return redirect("complaints:detail", pk=complaint.pk)
+        status = outcome.status()
+        if outcome.ok:
             label = WORKFLOW.by_name[name].label
             messages.success(request, _("Done: %(step)s.") % {"step": label})
             return redirect("complaints:detail", pk=complaint.pk)
@@ -377,7 +369,7 @@ def complaint_reassign(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 expected_version=parse_int(version),
             )
-        status = 409 if outcome.stale else 422
+        status = outcome.status(422)
         if outcome.ok:
             messages.success(request, _("Handed over to %(user)s.") % {
                 "user": complaint.owner})

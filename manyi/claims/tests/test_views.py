@@ -254,3 +254,20 @@ def test_quality_cost_page_and_xlsx_export(client, people, customer, product) ->
     assert customers[1] == (customer.code, customer.name, 2, 0.3)
     login(client, people.sales)
     assert client.get(reverse("claims:costs_export")).status_code == 403
+
+
+def test_compensation_page_shows_a_stale_save_and_a_refused_step_on_the_formset(
+        client, new_claim, advance, people) -> None:
+    claim = advance(new_claim(), "compensation")
+    login(client, people.finance)
+    url = reverse("claims:compensation", args=[claim.pk])
+    lines = {"lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0",
+             "lines-0-kind": "freight", "lines-0-amount": "120.00"}
+    stale = client.post(url, {**lines, "version": claim.version - 1})
+    assert stale.status_code == 409
+    assert stale.context["line_formset"].non_form_errors()  # who saved first, on top
+    assert Claim.objects.get(pk=claim.pk).compensation_amount is None
+    claim = advance(claim, "root_cause")
+    refused = client.post(url, {**lines, "version": claim.version})  # the step is over
+    assert refused.status_code == 422
+    assert refused.context["line_formset"].non_form_errors()
