@@ -84,6 +84,31 @@ def complaint_create(
     return create_unchecked(actor=actor, data=data, parent=parent)
 
 
+def _intake_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The intake fields of `data`, the time of receipt defaulting to now and the contact's
+    name, phone and e-mail filling the blanks."""
+    fields = {k: v for k, v in data.items() if k in INTAKE_FIELDS}
+    fields.setdefault("received_at", clock.now())
+    contact = fields.get("contact")
+    if contact is not None:
+        fields["contact_name"] = fields.get("contact_name") or contact.name
+        fields["contact_phone"] = fields.get("contact_phone") or contact.phone
+        fields["contact_email"] = fields.get("contact_email") or contact.email
+        fields["contact_language"] = contact.language
+    return fields
+
+
+def _email_receipt(complaint: Complaint, fields: Mapping[str, Any], email: str) -> None:
+    """The acknowledgement e-mailed to the customer (in the contact's language)."""
+    email_address(
+        key=f"complaint:{complaint.pk}:ack",
+        to=email,
+        language=fields.get("contact_language") or "zh-hans",
+        template="complaint_ack",
+        context={"complaint": complaint, "name": fields.get("contact_name") or ""},
+    )
+
+
 def create_unchecked(
     *,
     actor: Actor,
@@ -92,21 +117,16 @@ def create_unchecked(
     acknowledged: tuple[dt.datetime, str] | None = None,
 ) -> Complaint:
     validate_intake(data)
-    fields = {k: v for k, v in data.items() if k in INTAKE_FIELDS}
-    fields.setdefault("received_at", clock.now())
+    fields = _intake_fields(data)
     customer = fields["customer"]
-    contact = fields.get("contact")
-    if contact is not None:
-        fields["contact_name"] = fields.get("contact_name") or contact.name
-        fields["contact_phone"] = fields.get("contact_phone") or contact.phone
-        fields["contact_email"] = fields.get("contact_email") or contact.email
-        fields["contact_language"] = contact.language
     owner = data.get("owner")
     if owner is None:
         owner = stored_user(actor) if can(actor, "complaint.handle", customer) else None
         owner = owner or sales_owner_for(customer)
     received: dt.datetime = fields["received_at"]
     email = fields.get("contact_email") or ""
+    if acknowledged is None and email:
+        acknowledged = (clock.now(), "email")
     with transaction.atomic():
         year = timezone.localtime(received, local_tz()).year
         sequence, number = numbering.allocate_with_sequence("complaint", year)
@@ -124,20 +144,12 @@ def create_unchecked(
                 "due_at": step_deadline(S.RECEIVED, received),
                 "remedy_due_at": remedy_deadline(received),
                 "parent": parent,
-                "acknowledged_at": (
-                    acknowledged[0] if acknowledged else clock.now() if email else None
-                ),
-                "acknowledged_by": acknowledged[1] if acknowledged else "email" if email else "",
+                "acknowledged_at": acknowledged[0] if acknowledged else None,
+                "acknowledged_by": acknowledged[1] if acknowledged else "",
             },
         )
         if email:
-            email_address(
-                key=f"complaint:{complaint.pk}:ack",
-                to=email,
-                language=fields.get("contact_language") or "zh-hans",
-                template="complaint_ack",
-                context={"complaint": complaint, "name": fields.get("contact_name") or ""},
-            )
+            _email_receipt(complaint, fields, email)
         if owner is not None and owner != actor:
             notify(complaint, "assigned:received", [owner], "complaint_assigned",
                     step=workflow.STEP_LABELS[S.RECEIVED])

@@ -4,6 +4,7 @@ customer's answer, carrying it out."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -37,15 +38,7 @@ def complaint_propose_remedy(
     superior for approval, anything else straight to the customer."""
     with locked_step(actor, complaint, "propose", expected_version) as (c, t):
         require_fields(kind=kind, description=description)
-        money = kind in MONEY_KINDS
-        if money and (amount is None or amount <= 0):
-            raise ValidationError(
-                {"amount": _("A refund, exchange or compensation needs its amount in CNY.")}
-            )
-        if not money and amount:
-            raise ValidationError(
-                {"amount": _("Only a refund, exchange or compensation has an amount.")}
-            )
+        money = _is_money(kind, amount)
         now = clock.now()
         number = (c.proposals.aggregate(n=models.Max("number"))["n"] or 0) + 1
         fields: dict[str, Any] = {}
@@ -71,12 +64,32 @@ def complaint_propose_remedy(
             },
         )
         if money:
-            approvers = [u for u in users_with_roles(roles) if u != actor]
-            if not approvers:
-                approvers = [u for u in users_with_roles(["gm"]) if u != actor]
-            notify(c, f"approval:{proposal.number}", approvers, "complaint_approval",
-                    proposal=proposal)
+            _ask_approval(c, actor, roles, proposal)
         return c
+
+
+def _is_money(kind: str, amount: Decimal | None) -> bool:
+    """Whether the remedy is money (refund, exchange, compensation), which has its amount."""
+    money = kind in MONEY_KINDS
+    if money and (amount is None or amount <= 0):
+        raise ValidationError(
+            {"amount": _("A refund, exchange or compensation needs its amount in CNY.")}
+        )
+    if not money and amount:
+        raise ValidationError(
+            {"amount": _("Only a refund, exchange or compensation has an amount.")}
+        )
+    return money
+
+
+def _ask_approval(
+    c: Complaint, actor: Actor, roles: Sequence[str], proposal: RemedyProposal
+) -> None:
+    """Tell the approvers of the money (else the general manager), never the proposer."""
+    approvers = [u for u in users_with_roles(roles) if u != actor]
+    if not approvers:
+        approvers = [u for u in users_with_roles(["gm"]) if u != actor]
+    notify(c, f"approval:{proposal.number}", approvers, "complaint_approval", proposal=proposal)
 
 
 def _proposal(c: Complaint, status: str) -> RemedyProposal:
