@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import can
+from manyi.accounts.types import Actor, Viewer, stored_user
 
 ANY_SOURCE = "*"
 
@@ -127,13 +128,13 @@ def kind_of(source: Any) -> str:
     return f"{meta.app_label}.{meta.model_name}"
 
 
-def _allowed(r: Receiver, user: Any, source: Any) -> bool:
+def _allowed(r: Receiver, user: Actor, source: Any) -> bool:
     """The actor may `r.action` on the source's customer (on the action at all when the
     source names no customer); user None is the system."""
     return can(user, r.action, getattr(source, "customer", None))
 
 
-def receivers_for(source_kind: str, user: Any, source: Any = None) -> list[Receiver]:
+def receivers_for(source_kind: str, user: Actor, source: Any = None) -> list[Receiver]:
     """What a page may offer for a source of `source_kind` to `user` (permission-checked)."""
     return [
         r
@@ -142,7 +143,7 @@ def receivers_for(source_kind: str, user: Any, source: Any = None) -> list[Recei
     ]
 
 
-def may(key: str, user: Any, source: Any = None, *, source_kind: str | None = None) -> bool:
+def may(key: str, user: Actor, source: Any = None, *, source_kind: str | None = None) -> bool:
     """Whether send(key, source, user) would be allowed (the key is offered, takes the source
     and the user has the action)."""
     r = _RECEIVERS.get(key)
@@ -152,7 +153,7 @@ def may(key: str, user: Any, source: Any = None, *, source_kind: str | None = No
 
 
 def send(
-    key: str, source: Any, actor: Any, *, source_kind: str | None = None, **data: Any
+    key: str, source: Any, actor: Actor, *, source_kind: str | None = None, **data: Any
 ) -> Link:
     """Open a record of the receiving module from `source`, inside the caller's transaction.
 
@@ -201,7 +202,7 @@ def _ref(obj: models.Model) -> tuple[ContentType, str]:
     return ContentType.objects.get_for_model(obj), str(obj.pk)
 
 
-def record_link(*, source: models.Model, target: models.Model, kind: str, actor: Any) -> Any:
+def record_link(*, source: models.Model, target: models.Model, kind: str, actor: Actor) -> Any:
     """Store (once) that `target` was opened from `source` by `kind` (a receiver key)."""
     from .models import RecordLink
 
@@ -213,7 +214,7 @@ def record_link(*, source: models.Model, target: models.Model, kind: str, actor:
         target_type=target_type,
         target_id=target_id,
         kind=kind,
-        defaults={"created_by": actor if getattr(actor, "pk", None) else None},
+        defaults={"created_by": stored_user(actor)},
     )
     return link
 
@@ -265,7 +266,7 @@ class TimelineEvent:
     warning: bool = False
 
 
-TimelineSource = Callable[[Any, Any, int], Sequence[TimelineEvent]]
+TimelineSource = Callable[[Any, Viewer, int], Sequence[TimelineEvent]]
 
 TIMELINE_SOURCES: list[TimelineSource] = []
 
@@ -278,7 +279,7 @@ def register_timeline(source: TimelineSource) -> TimelineSource:
     return source
 
 
-def timeline_events(customer: Any, user: Any, limit: int) -> list[TimelineEvent]:
+def timeline_events(customer: Any, user: Viewer, limit: int) -> list[TimelineEvent]:
     """Every registered source's events of `customer`, newest first, at most `limit`."""
     events: list[TimelineEvent] = []
     for source in TIMELINE_SOURCES:

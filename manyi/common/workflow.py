@@ -43,7 +43,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext, pgettext
 
-Guard = Callable[[Any, Any], Mapping[str, str]]  # (record, user) → {field: message}
+from manyi.accounts.types import Actor
+
+Guard = Callable[[Any, Actor], Mapping[str, str]]  # (record, user) → {field: message}
 Route = Callable[[Any], str]
 
 
@@ -68,7 +70,7 @@ class TransitionBlocked(TransitionError):
 def first_of(*guards: Guard) -> Guard:
     """One guard made of several, checked in order: the errors of the first that fails."""
 
-    def guard(record: Any, user: Any) -> Mapping[str, str]:
+    def guard(record: Any, user: Actor) -> Mapping[str, str]:
         for each in guards:
             errors = each(record, user)
             if errors:
@@ -197,7 +199,7 @@ class Workflow:
             self.aliases[a](record) if a in self.aliases else a for a in step.who
         )
 
-    def permitted(self, step: Transition | Work, record: Any, user: Any) -> bool:
+    def permitted(self, step: Transition | Work, record: Any, user: Actor) -> bool:
         from manyi.accounts.permissions import can
 
         if user is None:
@@ -238,27 +240,27 @@ class Workflow:
         if self.state_of(record) not in tr.sources:
             raise self.not_allowed(tr, record)
 
-    def check_guard(self, tr: Transition, record: Any, user: Any = None) -> None:
+    def check_guard(self, tr: Transition, record: Any, user: Actor = None) -> None:
         if tr.guard is None:
             return
         errors = dict(tr.guard(record, user))
         if errors:
             raise TransitionBlocked(errors)
 
-    def blocked_reason(self, step: Transition | Work, record: Any, user: Any) -> str | None:
+    def blocked_reason(self, step: Transition | Work, record: Any, user: Actor) -> str | None:
         """The first message of the step's guard, or None when nothing blocks it."""
         if step.guard is None:
             return None
         errors = step.guard(record, user)
         return next(iter(errors.values()), None) if errors else None
 
-    def check_permission(self, action: str, record: Any, user: Any) -> None:
+    def check_permission(self, action: str, record: Any, user: Actor) -> None:
         from manyi.accounts.permissions import can
 
         if user is not None and not can(user, action, record):
             raise PermissionDenied(gettext("You may not do this on this record."))
 
-    def check(self, name: str, record: Any, user: Any, *, guard: bool = True) -> Transition:
+    def check(self, name: str, record: Any, user: Actor, *, guard: bool = True) -> Transition:
         """State, permission and guard of a transition; returns it. `user=None` is the system
         (scheduled jobs, data migrations), which needs no permission."""
         tr = self.transition(name)
@@ -270,7 +272,7 @@ class Workflow:
         return tr
 
     def check_work(
-        self, work: str, record: Any, user: Any, *, state: bool = True, guard: bool = True
+        self, work: str, record: Any, user: Actor, *, state: bool = True, guard: bool = True
     ) -> None:
         """State (unless `state=False`), permission and guard of a step that is not a
         transition."""
@@ -291,11 +293,11 @@ class Workflow:
                 raise TransitionBlocked(errors)
 
     # --- what a page shows -----------------------------------------------------------------
-    def available(self, record: Any, user: Any) -> list[Transition]:
+    def available(self, record: Any, user: Actor) -> list[Transition]:
         """The transitions `user` may start on `record` now (guards are checked on submit)."""
         return [tr for tr in self.next_transitions(record) if self.permitted(tr, record, user)]
 
-    def offers(self, record: Any, user: Any) -> list[Offer]:
+    def offers(self, record: Any, user: Actor) -> list[Offer]:
         """What a page offers `user`: the transitions he may start now, each with the reason a
         guard still blocks it (the page shows it disabled), or None."""
         return [
@@ -303,10 +305,10 @@ class Workflow:
             for tr in self.available(record, user)
         ]
 
-    def may(self, name: str, record: Any, user: Any) -> bool:
+    def may(self, name: str, record: Any, user: Actor) -> bool:
         return any(tr.name == name for tr in self.available(record, user))
 
-    def may_work(self, work: str, record: Any, user: Any) -> bool:
+    def may_work(self, work: str, record: Any, user: Actor) -> bool:
         step = self.work[work]
         return (
             self.state_of(record) in step.states
@@ -314,7 +316,7 @@ class Workflow:
             and self.blocked_reason(step, record, user) is None
         )
 
-    def work_allowed(self, record: Any, user: Any) -> set[str]:
+    def work_allowed(self, record: Any, user: Actor) -> set[str]:
         """The names of the steps that are not transitions which `user` may do now."""
         return {name for name in self.work if self.may_work(name, record, user)}
 
@@ -366,7 +368,7 @@ def refusal_sentences(
     return refuse
 
 
-def check_permitted_first(flow: Workflow, name: str, record: Any, user: Any) -> Transition:
+def check_permitted_first(flow: Workflow, name: str, record: Any, user: Actor) -> Transition:
     """`flow.check`, but the permission first: whoever may not take the step is refused
     (PermissionDenied) whatever the record's state, and learns nothing of it."""
     tr = flow.transition(name)
@@ -375,7 +377,7 @@ def check_permitted_first(flow: Workflow, name: str, record: Any, user: Any) -> 
     return flow.check(name, record, user)
 
 
-def check_work_refusing(flow: Workflow, work: str, record: Any, user: Any) -> None:
+def check_work_refusing(flow: Workflow, work: str, record: Any, user: Actor) -> None:
     """`flow.check_work` with the permission first (as `check_permitted_first`); a step in
     the wrong state is refused with the workflow's own `refusal` (its sentence for `work`,
     see `refusal_sentences`) when it has one."""

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from manyi.accounts.permissions import scope_queryset
-from manyi.accounts.types import Actor
+from manyi.accounts.types import Actor, Viewer
 from manyi.audit.services import history_for
 from manyi.common.links import TimelineEvent, timeline_events
 
@@ -65,7 +65,7 @@ def order_get(*, user: Actor, pk: int) -> Order:
     ).get(pk=pk)
 
 
-def customer_timeline(*, customer: Customer, user: Actor, limit: int = 50) -> list[TimelineEvent]:
+def customer_timeline(*, customer: Customer, user: Viewer, limit: int = 50) -> list[TimelineEvent]:
     """The customer's timeline: the events of every module registered with
     `manyi.common.links.register_timeline` that `user` may see, newest first."""
     return timeline_events(customer, user, limit)

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from manyi.accounts.types import Actor
 from manyi.common import deadlines, numbering
 
 from .deadlines import ANSWER
@@ -351,7 +352,7 @@ def demo_build(*, seed: int, today: dt.date, scale: str) -> dict[str, int]:
     return {"feedback_entries": len(entries), "praise_notices": len(notices)}
 
 
-def _audit(records: Sequence[Any], *, actor: Any, seed: int, today: dt.date) -> None:
+def _audit(records: Sequence[Any], *, actor: Actor, seed: int, today: dt.date) -> None:
     from manyi.audit.models import AuditAction
     from manyi.audit.services import audit_entries_bulk
 

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from manyi.accounts.types import Actor, Viewer
 from manyi.common import links
 from manyi.common.services import record_update
 
@@ -29,7 +30,7 @@ def source_kind(entry: Any) -> str:
     return f"feedback.{entry.kind}"
 
 
-def hand_over(entry: Any, actor: Any) -> str:
+def hand_over(entry: Any, actor: Actor) -> str:
     """Open the case of the entry's kind when a module receives it and the actor may open it;
     its number, or '' (nothing received it: the case is recorded by hand later)."""
     key = RECEIVERS.get(entry.kind)
@@ -59,7 +60,7 @@ def _waiting(entry: FeedbackEntry) -> str | None:
     return key
 
 
-def offers(entry: FeedbackEntry, user: Any) -> list[links.Receiver]:
+def offers(entry: FeedbackEntry, user: Viewer) -> list[links.Receiver]:
     """What the entry page offers `user`: open the case of the entry (permission-checked)."""
     key = _waiting(entry)
     if key is None:
@@ -67,7 +68,7 @@ def offers(entry: FeedbackEntry, user: Any) -> list[links.Receiver]:
     return [r for r in links.receivers_for(source_kind(entry), user, entry) if r.key == key]
 
 
-def feedback_hand_over(*, actor: Any, entry: FeedbackEntry) -> links.Link:
+def feedback_hand_over(*, actor: Actor, entry: FeedbackEntry) -> links.Link:
     """Open the case of a handed-over entry that has none yet; its number is stored on the
     entry. Refused (PermissionDenied) for who may not open it."""
     key = _waiting(entry)

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from manyi.accounts.permissions import scope_queryset
+from manyi.accounts.types import Viewer
 from manyi.audit.services import history_for
 
 from .filters import FeedbackFilter, PraiseFilter
@@ -23,14 +24,14 @@ ENTRY_RELATED = (
 )
 
 
-def entry_list(*, user: Any, filters: FeedbackFilter | None = None) -> QuerySet[FeedbackEntry]:
+def entry_list(*, user: Viewer, filters: FeedbackFilter | None = None) -> QuerySet[FeedbackEntry]:
     qs = scope_queryset(
         FeedbackEntry.objects.select_related(*ENTRY_RELATED), user, "feedback.view"
     )
     return (filters or FeedbackFilter()).apply(qs)
 
 
-def entry_get(*, user: Any, pk: int) -> FeedbackEntry:
+def entry_get(*, user: Viewer, pk: int) -> FeedbackEntry:
     """The entry if `user` may see it, else FeedbackEntry.DoesNotExist (→ 404)."""
     qs = scope_queryset(
         FeedbackEntry.objects.select_related(*ENTRY_RELATED), user, "feedback.view"
@@ -42,7 +43,7 @@ def entry_history(*, entry: FeedbackEntry) -> Any:
     return history_for(entry)[:200]
 
 
-def register_figures(*, user: Any) -> dict[str, int]:
+def register_figures(*, user: Viewer) -> dict[str, int]:
     """Counts for the head of the register book (one aggregate query)."""
     qs = scope_queryset(FeedbackEntry.objects.active(), user, "feedback.view")
     return qs.aggregate(
@@ -55,7 +56,7 @@ def register_figures(*, user: Any) -> dict[str, int]:
     )
 
 
-def praise_list(*, user: Any, filters: PraiseFilter | None = None) -> QuerySet[PraiseNotice]:
+def praise_list(*, user: Viewer, filters: PraiseFilter | None = None) -> QuerySet[PraiseNotice]:
     qs = scope_queryset(
         PraiseNotice.objects.select_related(
             "customer", "department", "person", "issued_by", "entry"
@@ -66,7 +67,7 @@ def praise_list(*, user: Any, filters: PraiseFilter | None = None) -> QuerySet[P
     return (filters or PraiseFilter()).apply(qs)
 
 
-def praise_get(*, user: Any, pk: int) -> PraiseNotice:
+def praise_get(*, user: Viewer, pk: int) -> PraiseNotice:
     qs = scope_queryset(
         PraiseNotice.objects.select_related(
             "customer", "department", "person", "issued_by", "entry"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import can, require
 from manyi.accounts.selectors import department_manager
+from manyi.accounts.types import Actor, stored_user
 from manyi.common import deadlines, numbering
 from manyi.common.notify import notify_users
 from manyi.common.services import record_archive, record_create, record_update
@@ -57,7 +58,7 @@ def _local_year(moment: dt.datetime) -> int:
     return timezone.localtime(moment).year
 
 
-def _check_customer_scope(actor: Any, action: str, customer: Any) -> None:
+def _check_customer_scope(actor: Actor, action: str, customer: Any) -> None:
     if actor is not None and customer is not None and not can(actor, action, customer):
         raise ValidationError({"customer": _("You may only record entries of your own customers.")})
 
@@ -80,7 +81,7 @@ def feedback_create(*, actor: Any, data: Mapping[str, Any]) -> FeedbackEntry:
     if received_at > now + CLOCK_SKEW:
         raise ValidationError({"received_at": _("The time received cannot be in the future.")})
     fields["received_at"] = received_at
-    recorded_by = data.get("recorded_by") or (actor if getattr(actor, "pk", None) else None)
+    recorded_by = data.get("recorded_by") or stored_user(actor)
     if recorded_by is None:
         raise ValidationError({"recorded_by": _("This field is required.")})
     fields["recorded_by"] = recorded_by
@@ -144,7 +145,7 @@ def feedback_create(*, actor: Any, data: Mapping[str, Any]) -> FeedbackEntry:
 
 
 def feedback_update(
-    *, actor: Any, entry: FeedbackEntry, data: Mapping[str, Any], expected_version: int | None
+    *, actor: Actor, entry: FeedbackEntry, data: Mapping[str, Any], expected_version: int | None
 ) -> FeedbackEntry:
     """Correct the descriptive fields (not the kind, status or answer)."""
     if actor is not None and not can(actor, "feedback.manage", entry):
@@ -160,7 +161,7 @@ def feedback_update(
 
 
 def feedback_answer(
-    *, actor: Any, entry: FeedbackEntry, answer: str, expected_version: int | None = None
+    *, actor: Actor, entry: FeedbackEntry, answer: str, expected_version: int | None = None
 ) -> FeedbackEntry:
     """The assigned department answers an open inquiry (answer text, by, at)."""
     require(actor, "feedback.answer", entry)
@@ -174,7 +175,7 @@ def feedback_answer(
         fields={
             "status": WORKFLOW.transition("answer").target_for(entry),
             "answer": answer,
-            "answered_by": actor if getattr(actor, "pk", None) else None,
+            "answered_by": stored_user(actor),
             "answered_at": timezone.now(),
         },
         expected_version=expected_version,
@@ -184,7 +185,7 @@ def feedback_answer(
 
 def feedback_assign(
     *,
-    actor: Any,
+    actor: Actor,
     entry: FeedbackEntry,
     department: Any,
     person: Any = None,
@@ -211,7 +212,7 @@ def feedback_assign(
 
 
 def feedback_set_reference(
-    *, actor: Any, entry: FeedbackEntry, reference: str, expected_version: int | None = None
+    *, actor: Actor, entry: FeedbackEntry, reference: str, expected_version: int | None = None
 ) -> FeedbackEntry:
     """Note the number of the complaint / claim case the entry was handed over to."""
     require(actor, "feedback.manage", entry)
@@ -224,7 +225,7 @@ def feedback_set_reference(
     )
 
 
-def feedback_archive(*, actor: Any, entry: FeedbackEntry, reason: str = "") -> FeedbackEntry:
+def feedback_archive(*, actor: Actor, entry: FeedbackEntry, reason: str = "") -> FeedbackEntry:
     require(actor, "feedback.manage", entry)
     return record_archive(entry, actor=actor, reason=reason)
 
@@ -272,7 +273,7 @@ def feedback_overdue_sweep(*, now: dt.datetime | None = None) -> int:
 PRAISE_FIELDS = ("entry", "customer", "aspect", "department", "person", "text")
 
 
-def praise_notice_issue(*, actor: Any, data: Mapping[str, Any]) -> PraiseNotice:
+def praise_notice_issue(*, actor: Actor, data: Mapping[str, Any]) -> PraiseNotice:
     """Issue a praise notice (通报表扬) and notify the praised person and department."""
     require(actor, "praise.issue")
     fields = {k: data[k] for k in PRAISE_FIELDS if k in data}
@@ -281,7 +282,7 @@ def praise_notice_issue(*, actor: Any, data: Mapping[str, Any]) -> PraiseNotice:
         require(actor, "feedback.view", entry)
         if fields.get("customer") is None:
             fields["customer"] = entry.customer
-    issued_by = data.get("issued_by") or (actor if getattr(actor, "pk", None) else None)
+    issued_by = data.get("issued_by") or stored_user(actor)
     if issued_by is None:
         raise ValidationError({"issued_by": _("This field is required.")})
     fields["issued_by"] = issued_by

@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import scope_queryset
+from manyi.accounts.types import Viewer
 from manyi.common.links import TimelineEvent
 
 from .models import FeedbackEntry, FeedbackStatus, PraiseNotice
 
 
-def feedback_events(customer: Any, user: Any, limit: int) -> list[TimelineEvent]:
+def feedback_events(customer: Any, user: Viewer, limit: int) -> list[TimelineEvent]:
     entries = scope_queryset(
         FeedbackEntry.objects.active().filter(customer=customer), user, "feedback.view"
     ).order_by("-received_at", "-id")[:limit]

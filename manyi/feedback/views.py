@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from manyi.accounts.models import Department
 from manyi.accounts.permissions import can, require, scope_queryset
+from manyi.accounts.types import Viewer
 from manyi.common.attachments import attachment_add, attachments_of
 from manyi.common.inputs import parse_id
 from manyi.common.pages import form_errors, paginate, query_without_page
@@ -51,7 +52,7 @@ def _entry_or_404(request: HttpRequest, pk: int) -> FeedbackEntry:
         raise Http404 from exc
 
 
-def _customers_for(user: Any, action: str) -> QuerySet[Customer]:
+def _customers_for(user: Viewer, action: str) -> QuerySet[Customer]:
     qs = scope_queryset(Customer.objects.filter(archived_at__isnull=True), user, action)
     return qs.order_by("code")
 

@@ -13,10 +13,9 @@ The entry starts in the state its kind and its intake give it (`feedback_create`
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
+from manyi.accounts.types import Actor
 from manyi.common.workflow import (
     Transition,
     Work,
@@ -59,13 +58,13 @@ WORKFLOW = register(
 )
 
 
-def require_step(work: str, entry: FeedbackEntry, user: Any) -> None:
+def require_step(work: str, entry: FeedbackEntry, user: Actor) -> None:
     """State (with the services' sentence) and permission of a step that is not a
     transition (`user=None`: the system)."""
     check_work_refusing(WORKFLOW, work, entry, user)
 
 
-def page_actions(entry: FeedbackEntry, user: Any) -> dict[str, bool]:
+def page_actions(entry: FeedbackEntry, user: Actor) -> dict[str, bool]:
     """What the entry's page offers `user` now, by step name."""
     shown = {tr.name: True for tr in WORKFLOW.available(entry, user)}
     for work in WORKFLOW.work:

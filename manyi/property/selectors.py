@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from manyi.accounts.permissions import scope_queryset
+from manyi.accounts.types import Viewer
 from manyi.audit.services import history_for
 
 from .filters import DamageFilter, DocumentFilter, LoanFilter, PropertyFilter
@@ -17,14 +18,14 @@ LOAN_RELATED = ("item__customer", "borrower", "department", "approved_by")
 DAMAGE_RELATED = ("item__customer", "found_by", "contact")
 
 
-def item_list(*, user: Any, filters: PropertyFilter | None = None) -> QuerySet[CustomerProperty]:
+def item_list(*, user: Viewer, filters: PropertyFilter | None = None) -> QuerySet[CustomerProperty]:
     qs = scope_queryset(
         CustomerProperty.objects.select_related(*ITEM_RELATED), user, "property.view"
     )
     return (filters or PropertyFilter()).apply(qs)
 
 
-def item_get(*, user: Any, pk: int) -> CustomerProperty:
+def item_get(*, user: Viewer, pk: int) -> CustomerProperty:
     return scope_queryset(
         CustomerProperty.objects.select_related(*ITEM_RELATED), user, "property.view"
     ).get(pk=pk)
@@ -40,7 +41,7 @@ def item_history(*, item: Any) -> Any:
     return history_for(item)[:200]
 
 
-def ledger_figures(*, user: Any) -> dict[str, int]:
+def ledger_figures(*, user: Viewer) -> dict[str, int]:
     items = scope_queryset(CustomerProperty.objects.active(), user, "property.view")
     figures = items.aggregate(
         total=Count("id"),
@@ -52,19 +53,19 @@ def ledger_figures(*, user: Any) -> dict[str, int]:
     return figures
 
 
-def loan_list(*, user: Any, filters: LoanFilter | None = None) -> QuerySet[LoanSlip]:
+def loan_list(*, user: Viewer, filters: LoanFilter | None = None) -> QuerySet[LoanSlip]:
     qs = scope_queryset(LoanSlip.objects.select_related(*LOAN_RELATED), user, "property.view")
     return (filters or LoanFilter()).apply(qs)
 
 
-def loan_get(*, user: Any, pk: int) -> LoanSlip:
+def loan_get(*, user: Viewer, pk: int) -> LoanSlip:
     return scope_queryset(
         LoanSlip.objects.select_related(*LOAN_RELATED), user, "property.view"
     ).get(pk=pk)
 
 
 def document_list(
-    *, user: Any, filters: DocumentFilter | None = None
+    *, user: Viewer, filters: DocumentFilter | None = None
 ) -> QuerySet[ExternalDocument]:
     qs = scope_queryset(
         ExternalDocument.objects.select_related("customer", "item", "registered_by")
@@ -75,7 +76,7 @@ def document_list(
     return (filters or DocumentFilter()).apply(qs)
 
 
-def document_get(*, user: Any, pk: int) -> ExternalDocument:
+def document_get(*, user: Viewer, pk: int) -> ExternalDocument:
     return scope_queryset(
         ExternalDocument.objects.select_related("customer", "item", "registered_by"),
         user,
@@ -83,14 +84,14 @@ def document_get(*, user: Any, pk: int) -> ExternalDocument:
     ).get(pk=pk)
 
 
-def damage_list(*, user: Any, filters: DamageFilter | None = None) -> QuerySet[DamageReport]:
+def damage_list(*, user: Viewer, filters: DamageFilter | None = None) -> QuerySet[DamageReport]:
     qs = scope_queryset(
         DamageReport.objects.select_related(*DAMAGE_RELATED), user, "property.view"
     )
     return (filters or DamageFilter()).apply(qs)
 
 
-def damage_get(*, user: Any, pk: int) -> DamageReport:
+def damage_get(*, user: Viewer, pk: int) -> DamageReport:
     return scope_queryset(
         DamageReport.objects.select_related(*DAMAGE_RELATED), user, "property.view"
     ).get(pk=pk)

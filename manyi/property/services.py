@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from manyi.accounts.models import Department
 from manyi.accounts.permissions import can, require
 from manyi.accounts.selectors import department_manager
+from manyi.accounts.types import Actor, stored_user
 from manyi.common import deadlines, numbering
 from manyi.common.notify import email_address, notify_users
 from manyi.common.services import record_archive, record_create, record_update
@@ -76,14 +77,10 @@ DOCUMENT_FIELDS = (
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
-
-
 def _move(
     item: CustomerProperty,
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     at: dt.datetime | None = None,
     to_department: Any = None,
@@ -103,7 +100,7 @@ def _move(
             "to_person": to_person,
             "quantity": quantity or item.quantity,
             "note": note[:300],
-            "recorded_by": _user(actor),
+            "recorded_by": stored_user(actor),
         },
     )
 
@@ -111,7 +108,7 @@ def _move(
 # --- ledger --------------------------------------------------------------------------------
 
 
-def property_receive(*, actor: Any, data: Mapping[str, Any]) -> CustomerProperty:
+def property_receive(*, actor: Actor, data: Mapping[str, Any]) -> CustomerProperty:
     """Record property received from a customer (顾客财产台帐) and hand it to the department
     that works with it (default by kind, 003 §4.4.1)."""
     require(actor, "property.manage")
@@ -130,7 +127,7 @@ def property_receive(*, actor: Any, data: Mapping[str, Any]) -> CustomerProperty
         fields["holding_department"] = Department.objects.get(
             code=rules.receiving_department_code(kind)
         )
-    fields["received_by"] = data.get("received_by") or _user(actor)
+    fields["received_by"] = data.get("received_by") or stored_user(actor)
     if fields["received_by"] is None:
         raise ValidationError({"received_by": _("This field is required.")})
     fields.setdefault("received_on", timezone.localdate())
@@ -154,7 +151,7 @@ def property_receive(*, actor: Any, data: Mapping[str, Any]) -> CustomerProperty
 
 
 def property_update(
-    *, actor: Any, item: CustomerProperty, data: Mapping[str, Any], expected_version: int | None
+    *, actor: Actor, item: CustomerProperty, data: Mapping[str, Any], expected_version: int | None
 ) -> CustomerProperty:
     """Correct the description of a ledger entry (where it is changes only by movements)."""
     require(actor, "property.manage", item)
@@ -164,7 +161,7 @@ def property_update(
 
 def property_issue(
     *,
-    actor: Any,
+    actor: Actor,
     item: CustomerProperty,
     department: Any,
     person: Any = None,
@@ -197,7 +194,7 @@ def property_issue(
 
 def property_return_to_customer(
     *,
-    actor: Any,
+    actor: Actor,
     item: CustomerProperty,
     returned_on: dt.date | None = None,
     note: str = "",
@@ -221,7 +218,7 @@ def property_return_to_customer(
         )
 
 
-def property_archive(*, actor: Any, item: CustomerProperty) -> CustomerProperty:
+def property_archive(*, actor: Actor, item: CustomerProperty) -> CustomerProperty:
     require_item_step("archive", item, actor)
     return record_archive(item, actor=actor)
 
@@ -229,7 +226,7 @@ def property_archive(*, actor: Any, item: CustomerProperty) -> CustomerProperty:
 # --- lending slips (借用单) -----------------------------------------------------------------
 
 
-def loan_create(*, actor: Any, item: CustomerProperty, data: Mapping[str, Any]) -> LoanSlip:
+def loan_create(*, actor: Actor, item: CustomerProperty, data: Mapping[str, Any]) -> LoanSlip:
     """Lend the item (003 §4.4.2): registered by sales or with the customer's consent, with a
     return date in working days."""
     lend = check_permitted_first(ITEM_WORKFLOW, "lend", item, actor)
@@ -251,7 +248,7 @@ def loan_create(*, actor: Any, item: CustomerProperty, data: Mapping[str, Any]) 
     workdays = data.get("due_workdays")
     if workdays is not None and int(workdays) < 1:
         raise ValidationError({"due_workdays": _("At least one working day.")})
-    approved_by = data.get("approved_by") or _user(actor)
+    approved_by = data.get("approved_by") or stored_user(actor)
     if approved_by is None:
         raise ValidationError({"approved_by": _("This field is required.")})
     fields = {
@@ -290,7 +287,7 @@ def loan_create(*, actor: Any, item: CustomerProperty, data: Mapping[str, Any]) 
 
 def loan_return(
     *,
-    actor: Any,
+    actor: Actor,
     loan: LoanSlip,
     returned_at: dt.datetime | None = None,
     condition: str = Condition.INTACT,
@@ -384,7 +381,7 @@ def loan_overdue_sweep(*, now: dt.datetime | None = None) -> int:
 
 
 def document_register(
-    *, actor: Any, data: Mapping[str, Any], distributed_to: Iterable[Any] = ()
+    *, actor: Actor, data: Mapping[str, Any], distributed_to: Iterable[Any] = ()
 ) -> ExternalDocument:
     """Register a customer's drawing/document; an older version of the same document number
     of the same customer is marked superseded."""
@@ -394,7 +391,7 @@ def document_register(
     item = fields.get("item")
     if item is not None and customer is not None and item.customer_id != customer.pk:
         raise ValidationError({"item": _("This item belongs to another customer.")})
-    fields["registered_by"] = data.get("registered_by") or _user(actor)
+    fields["registered_by"] = data.get("registered_by") or stored_user(actor)
     if fields["registered_by"] is None:
         raise ValidationError({"registered_by": _("This field is required.")})
     with transaction.atomic():
@@ -413,7 +410,7 @@ def document_register(
 
 def document_update(
     *,
-    actor: Any,
+    actor: Actor,
     document: ExternalDocument,
     data: Mapping[str, Any],
     distributed_to: Iterable[Any] | None = None,
@@ -433,14 +430,14 @@ def document_update(
 
 
 def damage_report_create(
-    *, actor: Any, item: CustomerProperty, data: Mapping[str, Any]
+    *, actor: Actor, item: CustomerProperty, data: Mapping[str, Any]
 ) -> DamageReport:
     """Report damage to or loss of an item (003 §4.4.3); the item's status follows."""
     report_damage = check_permitted_first(ITEM_WORKFLOW, "report_damage", item, actor)
     kind = data.get("kind")
     if kind not in DamageKind.values:
         raise ValidationError({"kind": _("Choose damage or loss.")})
-    found_by = data.get("found_by") or _user(actor)
+    found_by = data.get("found_by") or stored_user(actor)
     if found_by is None:
         raise ValidationError({"found_by": _("This field is required.")})
     contact = data.get("contact") or item.contact
@@ -473,7 +470,7 @@ def damage_report_create(
 
 
 def damage_report_send(
-    *, actor: Any, report: DamageReport, expected_version: int | None = None
+    *, actor: Actor, report: DamageReport, expected_version: int | None = None
 ) -> DamageReport:
     """E-mail the report to the customer's contact, in the contact's language, once."""
     send = check_permitted_first(DAMAGE_WORKFLOW, "send", report, actor)
@@ -521,7 +518,7 @@ def damage_report_send(
 
 def damage_report_reply(
     *,
-    actor: Any,
+    actor: Actor,
     report: DamageReport,
     reply: str,
     received_on: dt.date | None = None,

@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import scope_queryset
+from manyi.accounts.types import Viewer
 from manyi.common.links import TimelineEvent
 
 from .models import CustomerProperty, DamageKind, DamageReport
 
 
-def property_events(customer: Any, user: Any, limit: int) -> list[TimelineEvent]:
+def property_events(customer: Any, user: Viewer, limit: int) -> list[TimelineEvent]:
     items = scope_queryset(
         CustomerProperty.objects.active().filter(customer=customer), user, "property.view"
     ).order_by("-received_on", "-id")[:limit]

@@ -27,6 +27,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from manyi.accounts.types import Actor
 from manyi.common.workflow import (
     Transition,
     Work,
@@ -54,7 +55,7 @@ class ItemRecordWorkflow(Workflow):
     """A record of an item (lending slip, damage report) is permitted as its item is: the
     ledger keeper of the item's customer and holding department."""
 
-    def permitted(self, step: Transition | Work, record: Any, user: Any) -> bool:
+    def permitted(self, step: Transition | Work, record: Any, user: Actor) -> bool:
         return super().permitted(step, record.item, user)
 
 
@@ -66,7 +67,7 @@ class LoanWorkflow(ItemRecordWorkflow):
             return str(L.RETURNED)
         return str(L.OVERDUE if record.is_overdue else L.LENT)
 
-    def permitted(self, step: Transition | Work, record: Any, user: Any) -> bool:
+    def permitted(self, step: Transition | Work, record: Any, user: Actor) -> bool:
         if user is None:
             return True
         if (
@@ -150,13 +151,13 @@ DAMAGE_WORKFLOW = register(
 )
 
 
-def require_item_step(work: str, item: CustomerProperty, user: Any) -> None:
+def require_item_step(work: str, item: CustomerProperty, user: Actor) -> None:
     """State (with the services' sentence) and permission of a ledger step that is not a
     transition (`user=None`: the system)."""
     check_work_refusing(ITEM_WORKFLOW, work, item, user)
 
 
-def item_actions(item: CustomerProperty, user: Any) -> dict[str, bool]:
+def item_actions(item: CustomerProperty, user: Actor) -> dict[str, bool]:
     """What the item's page offers `user` now, by step name (an archived item: nothing of
     the ledger keeper's)."""
     shown = {tr.name: True for tr in ITEM_WORKFLOW.available(item, user)
@@ -169,5 +170,5 @@ def item_actions(item: CustomerProperty, user: Any) -> dict[str, bool]:
     return shown
 
 
-def loan_actions(loan: LoanSlip, user: Any) -> dict[str, bool]:
+def loan_actions(loan: LoanSlip, user: Actor) -> dict[str, bool]:
     return {tr.name: True for tr in WORKFLOW.available(loan, user)}

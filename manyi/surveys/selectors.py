@@ -11,6 +11,7 @@ from django.db.models import Count, QuerySet, Sum
 
 from manyi.accounts.models import Department
 from manyi.accounts.permissions import RecordScope, Scope, scope_for, scope_queryset
+from manyi.accounts.types import Viewer
 
 from . import rollups, rules
 from .models import (
@@ -38,7 +39,7 @@ def template_list() -> QuerySet[SurveyTemplate]:
     ).order_by("code", "-version_no")
 
 
-def campaign_list(*, user: Any, status: str = "", year: int | None = None) -> QuerySet[Campaign]:
+def campaign_list(*, user: Viewer, status: str = "", year: int | None = None) -> QuerySet[Campaign]:
     qs = Campaign.objects.select_related("template", "owner")
     if scope_for(user, "survey.view") == Scope.NONE:
         return qs.none()
@@ -49,11 +50,11 @@ def campaign_list(*, user: Any, status: str = "", year: int | None = None) -> Qu
     return qs
 
 
-def campaign_get(*, user: Any, pk: int) -> Campaign:
+def campaign_get(*, user: Viewer, pk: int) -> Campaign:
     return campaign_list(user=user).get(pk=pk)
 
 
-def invitations(*, user: Any, campaign: Campaign, action: str = "survey.view"
+def invitations(*, user: Viewer, campaign: Campaign, action: str = "survey.view"
                 ) -> QuerySet[Invitation]:
     qs = Invitation.objects.filter(campaign=campaign).select_related(
         "customer", "delegated_office", "business_unit"
@@ -61,24 +62,24 @@ def invitations(*, user: Any, campaign: Campaign, action: str = "survey.view"
     return scope_queryset(qs, user, action)
 
 
-def invitation_get(*, user: Any, pk: int) -> Invitation:
+def invitation_get(*, user: Viewer, pk: int) -> Invitation:
     qs = Invitation.objects.select_related("campaign", "campaign__template", "customer",
                                            "contact", "delegated_office")
     return scope_queryset(qs, user, "survey.view").get(pk=pk)
 
 
-def responses(*, user: Any, campaign: Campaign | None = None) -> QuerySet[Response]:
+def responses(*, user: Viewer, campaign: Campaign | None = None) -> QuerySet[Response]:
     qs = Response.objects.select_related("customer", "campaign", "filled_by", "invitation")
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     return scope_queryset(qs, user, "survey.view")
 
 
-def response_get(*, user: Any, pk: int) -> Response:
+def response_get(*, user: Viewer, pk: int) -> Response:
     return responses(user=user).select_related("campaign__template").get(pk=pk)
 
 
-def tasks(*, user: Any, mine: bool = True, status: str = TaskStatus.OPEN
+def tasks(*, user: Viewer, mine: bool = True, status: str = TaskStatus.OPEN
           ) -> QuerySet[FollowUpTask]:
     qs: QuerySet[Any] = FollowUpTask.objects.select_related(
         "campaign", "invitation", "invitation__customer", "owner"
@@ -223,7 +224,7 @@ def target_counts(campaign: Campaign, *, scope: RecordScope) -> tuple[int, int]:
     return targets.count(), scope.filter(campaign.invitations.all()).count()
 
 
-def calendar_events(*, user: Any, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+def calendar_events(*, user: Viewer, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """Campaign deadlines between two dates, for the calendar page."""
     from django.utils import timezone
 
@@ -243,7 +244,7 @@ def calendar_events(*, user: Any, start: dt.date, end: dt.date) -> list[dict[str
     return events
 
 
-def delegated_summary(*, user: Any) -> dict[int, int]:
+def delegated_summary(*, user: Viewer) -> dict[int, int]:
     """Open delegated respondents per campaign that the user's office can see."""
     qs = scope_queryset(
         Invitation.objects.filter(campaign__status=CampaignStatus.RUNNING,

@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import scope_queryset
+from manyi.accounts.types import Viewer
 from manyi.common.links import TimelineEvent
 
 from .models import Response, ResponseSource, ResponseStatus
 
 
-def survey_events(customer: Any, user: Any, limit: int) -> list[TimelineEvent]:
+def survey_events(customer: Any, user: Viewer, limit: int) -> list[TimelineEvent]:
     qs = scope_queryset(
         Response.objects.filter(customer=customer, status=ResponseStatus.SUBMITTED)
         .select_related("campaign"),

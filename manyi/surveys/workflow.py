@@ -15,13 +15,13 @@ one send-back returns it to planning.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from manyi.accounts.permissions import can
+from manyi.accounts.types import Actor
 from manyi.common.workflow import (
     Transition,
     Work,
@@ -37,13 +37,13 @@ S = CampaignStatus
 ALL_OPEN = (S.PLANNING, S.LIST_SUBMITTED, S.LIST_APPROVED, S.RUNNING)
 
 
-def _guard_has_respondents(campaign: Campaign, user: Any) -> Mapping[str, str]:
+def _guard_has_respondents(campaign: Campaign, user: Actor) -> Mapping[str, str]:
     if not campaign.invitations.exists():
         return {NON_FIELD_ERRORS: gettext("Build the target list first: it has no respondents.")}
     return {}
 
 
-def _guard_not_valid(campaign: Campaign, user: Any) -> Mapping[str, str]:
+def _guard_not_valid(campaign: Campaign, user: Actor) -> Mapping[str, str]:
     if campaign.valid is not False:
         return {NON_FIELD_ERRORS: gettext("Only a closed, not valid campaign is re-sent.")}
     return {}
@@ -120,13 +120,13 @@ def in_step(work: str, campaign: Campaign) -> bool:
     return WORKFLOW.state_of(campaign) in WORKFLOW.work[work].states
 
 
-def require_step(work: str, campaign: Campaign, user: Any) -> None:
+def require_step(work: str, campaign: Campaign, user: Actor) -> None:
     """State (with the services' sentence) and permission of a step that is not a
     transition (`user=None`: the system)."""
     check_work_refusing(WORKFLOW, work, campaign, user)
 
 
-def may_decide(approval: TargetApproval, user: Any) -> bool:
+def may_decide(approval: TargetApproval, user: Actor) -> bool:
     """A BU head may approve or send back his BU's part while it waits for him."""
     return (
         in_step("decide_targets", approval.campaign)
@@ -135,12 +135,12 @@ def may_decide(approval: TargetApproval, user: Any) -> bool:
     )
 
 
-def may_plan_work(work: str, campaign: Campaign, user: Any) -> bool:
+def may_plan_work(work: str, campaign: Campaign, user: Actor) -> bool:
     """Plan-level steps: `survey.plan` is granted to all campaigns (no object scope)."""
     return in_step(work, campaign) and can(user, WORKFLOW.work[work].action)
 
 
-def page_actions(campaign: Campaign, user: Any) -> dict[str, bool]:
+def page_actions(campaign: Campaign, user: Actor) -> dict[str, bool]:
     """What the campaign page offers `user` now, by step name."""
     shown = {tr.name: True for tr in WORKFLOW.available(campaign, user)}
     if shown.get("resend") and WORKFLOW.transition("resend").guard is not None:

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from manyi.accounts.models import Department, User
 from manyi.accounts.permissions import require
+from manyi.accounts.types import Actor
 from manyi.common import deadlines, numbering
 from manyi.common.calendar import company_calendar, deadline_in_workdays, local_tz
 from manyi.common.notify import email_address, notify_users
@@ -114,7 +115,7 @@ def _check_template(template: SurveyTemplate) -> None:
         raise ValidationError({"template": _("Choose a published template version.")})
 
 
-def campaign_create(*, actor: Any, data: Mapping[str, Any]) -> Campaign:
+def campaign_create(*, actor: Actor, data: Mapping[str, Any]) -> Campaign:
     require(actor, "survey.plan")
     fields = {k: v for k, v in data.items() if k in PLAN_FIELDS}
     m2m = {"rule_business_units": list(data.get("rule_business_units") or [])}
@@ -136,7 +137,7 @@ def campaign_create(*, actor: Any, data: Mapping[str, Any]) -> Campaign:
 
 
 def campaign_update(
-    *, actor: Any, campaign: Campaign, data: Mapping[str, Any], expected_version: int | None
+    *, actor: Actor, campaign: Campaign, data: Mapping[str, Any], expected_version: int | None
 ) -> Campaign:
     require(actor, "survey.plan")
     require_step("edit", campaign, actor)
@@ -156,7 +157,7 @@ def campaign_update(
 
 
 def _transition(
-    campaign: Campaign, actor: Any, name: str, note: str = "", **extra: Any
+    campaign: Campaign, actor: Actor, name: str, note: str = "", **extra: Any
 ) -> Campaign:
     """Move the campaign along the workflow's transition `name` (checked by the caller)."""
     status = WORKFLOW.transition(name).target_for(campaign)
@@ -219,7 +220,7 @@ def targets_preview(
 
 
 def targets_build(
-    *, actor: Any, campaign: Campaign, include: Any = (), exclude: Any = ()
+    *, actor: Actor, campaign: Campaign, include: Any = (), exclude: Any = ()
 ) -> rules.TargetSelection:
     """(Re)build the target list and the respondents by the rules (planning only)."""
     require(actor, "survey.plan")
@@ -280,7 +281,7 @@ def _invitation_for(
 
 
 def respondent_add(
-    *, actor: Any, campaign: Campaign, customer: Customer, contact: Contact | None,
+    *, actor: Actor, campaign: Campaign, customer: Customer, contact: Contact | None,
     name: str = "", channel: str = "",
 ) -> Invitation:
     """Add one respondent by hand (planning, or while running: sent at once)."""
@@ -336,7 +337,7 @@ def coverage_by_bu(campaign: Campaign) -> list[dict[str, Any]]:
     return rows
 
 
-def campaign_submit_targets(*, actor: Any, campaign: Campaign) -> Campaign:
+def campaign_submit_targets(*, actor: Actor, campaign: Campaign) -> Campaign:
     """Send the list to the BU heads for approval (ECSS 6.3.1)."""
     require(actor, "survey.plan")
     with transaction.atomic():
@@ -371,7 +372,7 @@ def campaign_submit_targets(*, actor: Any, campaign: Campaign) -> Campaign:
 
 
 def campaign_decide_targets(
-    *, actor: Any, approval: TargetApproval, approve: bool, comment: str = ""
+    *, actor: Actor, approval: TargetApproval, approve: bool, comment: str = ""
 ) -> TargetApproval:
     """The BU head approves (or sends back) his BU's part of the list; the campaign follows
     (`approve_targets` once every part is approved, `return_targets` at once). The permission
@@ -396,7 +397,7 @@ def campaign_decide_targets(
     return approval
 
 
-def campaign_approve_targets(*, campaign: Campaign, actor: Any) -> Campaign:
+def campaign_approve_targets(*, campaign: Campaign, actor: Actor) -> Campaign:
     """The list is approved when no BU's part is pending or sent back (else unchanged)."""
     WORKFLOW.check("approve_targets", campaign, None)
     if WORKFLOW.transition("approve_targets").target_for(campaign) == CampaignStatus.LIST_APPROVED:
@@ -418,7 +419,7 @@ def _office_users(office_id: int | None) -> list[User]:
     return users
 
 
-def _send_one(inv: Invitation, campaign: Campaign, actor: Any) -> None:
+def _send_one(inv: Invitation, campaign: Campaign, actor: Actor) -> None:
     now = timezone.now()
     updated = Invitation.objects.filter(pk=inv.pk, sent_at__isnull=True).update(
         sent_at=now, status=InvitationStatus.SENT, round=campaign.round or 1
@@ -439,7 +440,7 @@ def _send_one(inv: Invitation, campaign: Campaign, actor: Any) -> None:
         )
 
 
-def campaign_launch(*, actor: Any, campaign: Campaign) -> Campaign:
+def campaign_launch(*, actor: Actor, campaign: Campaign) -> Campaign:
     """Send every planned invitation: e-mail with a personal link (CEO letter), delegated
     lists to the branch offices, letters/fax printed from the respondent page."""
     require(actor, "survey.plan")
@@ -497,7 +498,7 @@ def validity_text(v: rules.Validity) -> str:
     }
 
 
-def campaign_close(*, actor: Any, campaign: Campaign) -> Campaign:
+def campaign_close(*, actor: Actor, campaign: Campaign) -> Campaign:
     """Close the collection and mark the campaign valid or not valid."""
     require(actor, "survey.plan")
     with transaction.atomic():
@@ -509,7 +510,7 @@ def campaign_close(*, actor: Any, campaign: Campaign) -> Campaign:
         )
 
 
-def campaign_resend(*, actor: Any, campaign: Campaign) -> Campaign:
+def campaign_resend(*, actor: Actor, campaign: Campaign) -> Campaign:
     """Re-open an invalid campaign and send again to everyone who has not answered."""
     require(actor, "survey.plan")
     now = timezone.now()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from manyi.accounts.models import Department, User
 from manyi.accounts.permissions import RecordScope, require
+from manyi.accounts.types import Actor
 from manyi.common import deadlines
 from manyi.common.calendar import company_calendar, deadline_in_workdays, local_tz
 from manyi.common.notify import email_address, notify_users
@@ -215,7 +216,7 @@ def thanks_due(*, now: dt.datetime | None = None, limit: int = 2000) -> int:
     return sent
 
 
-def task_done(*, actor: Any, task: FollowUpTask, result: str) -> FollowUpTask:
+def task_done(*, actor: Actor, task: FollowUpTask, result: str) -> FollowUpTask:
     require(actor, "survey.fill", task.invitation)
     if task.status == TaskStatus.DONE:
         raise ValidationError(_("This task is done already."))
@@ -229,7 +230,7 @@ def task_done(*, actor: Any, task: FollowUpTask, result: str) -> FollowUpTask:
 # --- verification --------------------------------------------------------------------------
 
 
-def verification_draw(*, actor: Any, campaign: Campaign) -> list[Response]:
+def verification_draw(*, actor: Actor, campaign: Campaign) -> list[Response]:
     """Draw the call-back sample: `verify_percent` of the submitted delegated customer forms,
     reproducible from the campaign's seed; forms drawn before count towards it."""
     require(actor, "survey.verify")
@@ -265,7 +266,7 @@ def verification_draw(*, actor: Any, campaign: Campaign) -> list[Response]:
 
 
 def verification_record(
-    *, actor: Any, response: Response, status: str, note: str
+    *, actor: Actor, response: Response, status: str, note: str
 ) -> Response:
     require(actor, "survey.verify")
     if not response.verify_status:

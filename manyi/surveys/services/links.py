@@ -11,6 +11,7 @@ from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 
+from manyi.accounts.types import Actor, stored_user
 from manyi.common.db import execute_prepared, prepared_sql
 from manyi.customers.models import Customer
 
@@ -37,7 +38,7 @@ def public_url(token: str, *, absolute: bool = True) -> str:
 
 
 def link_issue(
-    *, invitation: Invitation, actor: Any, purpose: str, campaign: Campaign | None = None
+    *, invitation: Invitation, actor: Actor, purpose: str, campaign: Campaign | None = None
 ) -> tuple[str, SurveyLink]:
     """A new personal link for the respondent; the raw token is returned once, never stored."""
     campaign = campaign or invitation.campaign
@@ -49,7 +50,7 @@ def link_issue(
         purpose=purpose[:20],
         issued_at=now,
         expires_at=now + dt.timedelta(days=campaign.link_valid_days),
-        issued_by=actor if getattr(actor, "pk", None) else None,
+        issued_by=stored_user(actor),
     )
     return token, link
 

@@ -10,11 +10,11 @@ handling not installed, or the user may not open complaints) the answer is flagg
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 
+from manyi.accounts.types import Actor
 from manyi.common import links
 
 from ..models import Answer
@@ -23,7 +23,7 @@ log = logging.getLogger("manyi.surveys")
 RECEIVER = "complaint.from_survey_answer"
 
 
-def complaint_from_answer(*, actor: Any, answer: Answer) -> str:
+def complaint_from_answer(*, actor: Actor, answer: Answer) -> str:
     """Open (or flag) the complaint of a low answer; the URL to continue at: the complaint,
     else the complaints page, else the response."""
     answer = Answer.objects.select_related("response", "item").get(pk=answer.pk)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import require
+from manyi.accounts.types import Actor, stored_user
 from manyi.audit.services import AuditAction, audit_entry, audit_entry_build
 from manyi.common.services import record_update
 from manyi.customers.models import Customer
@@ -252,7 +253,7 @@ def _submitted_audit(response: Response) -> dict[str, Any]:
 
 
 def _after_submit(response: Response, stored: Sequence[Answer],
-                  by_pk: Mapping[int, TemplateItem], actor: Any, campaign: Campaign) -> None:
+                  by_pk: Mapping[int, TemplateItem], actor: Actor, campaign: Campaign) -> None:
     rollups.rollup_apply(response, stored, by_pk)
     audit_entry(instance=response, actor=actor, **_submitted_audit(response))
     low = _low_answers(stored, by_pk)
@@ -265,7 +266,7 @@ def _after_submit(response: Response, stored: Sequence[Answer],
 
 def _submit(
     response: Response, inv: Invitation | None, items: Mapping[str, TemplateItem],
-    *, submission_key: str, actor: Any,
+    *, submission_key: str, actor: Actor,
 ) -> bool:
     """Submit a stored (partial) response; the caller holds the invitation's row lock."""
     stored = list(Answer.objects.filter(response=response))
@@ -469,7 +470,7 @@ def response_save_public(
 
 
 def response_enter(
-    *, actor: Any, invitation: Invitation, data: Mapping[str, Any], channel: str,
+    *, actor: Actor, invitation: Invitation, data: Mapping[str, Any], channel: str,
     proxy_note: str = "", competitor_name: str = "", confirm_customer_words: bool = False,
 ) -> Response:
     """Staff entry of a returned paper / fax / e-mail form, or proxy filling by phone or on
@@ -516,7 +517,7 @@ def response_enter(
 
 
 def self_evaluation_enter(
-    *, actor: Any, campaign: Campaign, customer: Customer, data: Mapping[str, Any]
+    *, actor: Actor, campaign: Campaign, customer: Customer, data: Mapping[str, Any]
 ) -> Response:
     """A sales person's self-evaluation for a customer (001: blended 40 % / 60 %), kept apart
     from the customer's answers (source = self)."""
@@ -526,7 +527,7 @@ def self_evaluation_enter(
     if not campaign.targets.filter(customer=customer).exists():
         raise ValidationError({"customer": _("This customer is not on the target list.")})
     if Response.objects.filter(campaign=campaign, customer=customer,
-                               source=ResponseSource.SELF, filled_by=actor).exists():
+                               source=ResponseSource.SELF, filled_by=stored_user(actor)).exists():
         raise ValidationError({"customer": _("You have evaluated this customer already.")})
     items = template_items(campaign.template_id)
     answers = [a for a in parse_post(data, items) if not a.competitor]
@@ -545,7 +546,7 @@ def self_evaluation_enter(
 
 
 def response_correct(
-    *, actor: Any, response: Response, data: Mapping[str, Any], note: str,
+    *, actor: Actor, response: Response, data: Mapping[str, Any], note: str,
     expected_version: int | None,
 ) -> Response:
     """Correct a submitted form (e.g. a typing error in staff entry): the rollups lose the

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from manyi.accounts.permissions import require
+from manyi.accounts.types import Actor
 from manyi.common.services import record_create, record_update
 
 from .. import builtin, transfer
@@ -39,7 +40,7 @@ def _create_items(template: SurveyTemplate, rows: list[dict[str, Any]]) -> None:
 
 
 def template_create_from_document(
-    *, actor: Any, document: Any, builtin_template: bool = False, publish: bool = False
+    *, actor: Actor, document: Any, builtin_template: bool = False, publish: bool = False
 ) -> SurveyTemplate:
     """Create a template from a JSON document (import). An existing code gets a new version."""
     require(actor, "survey.template")
@@ -88,7 +89,7 @@ def _copy_items(source: SurveyTemplate, target: SurveyTemplate) -> None:
 
 
 def template_copy(
-    *, actor: Any, template: SurveyTemplate, code: str, name: str, name_en: str = ""
+    *, actor: Actor, template: SurveyTemplate, code: str, name: str, name_en: str = ""
 ) -> SurveyTemplate:
     """A user's own draft copy of a template (built-ins are copied, then edited)."""
     require(actor, "survey.template")
@@ -114,7 +115,7 @@ def template_copy(
     return copy
 
 
-def template_new_version(*, actor: Any, template: SurveyTemplate) -> SurveyTemplate:
+def template_new_version(*, actor: Actor, template: SurveyTemplate) -> SurveyTemplate:
     """A new draft version (same code) of a published template; campaigns keep theirs."""
     require(actor, "survey.template")
     if SurveyTemplate.objects.filter(code=template.code, status=TemplateStatus.DRAFT).exists():
@@ -146,7 +147,7 @@ def _require_draft(template: SurveyTemplate) -> None:
 
 
 def template_update(
-    *, actor: Any, template: SurveyTemplate, data: Mapping[str, Any], expected_version: int | None
+    *, actor: Actor, template: SurveyTemplate, data: Mapping[str, Any], expected_version: int | None
 ) -> SurveyTemplate:
     require(actor, "survey.template")
     _require_draft(template)
@@ -160,7 +161,7 @@ def template_update(
 
 
 def template_replace_items(
-    *, actor: Any, template: SurveyTemplate, document: Any
+    *, actor: Actor, template: SurveyTemplate, document: Any
 ) -> SurveyTemplate:
     """Replace the items of a draft with those of a document (the editor saves this way)."""
     require(actor, "survey.template")
@@ -177,7 +178,7 @@ def template_replace_items(
 
 
 def item_save(
-    *, actor: Any, template: SurveyTemplate, item: TemplateItem | None, data: Mapping[str, Any]
+    *, actor: Actor, template: SurveyTemplate, item: TemplateItem | None, data: Mapping[str, Any]
 ) -> TemplateItem:
     """Add or change one item of a draft."""
     require(actor, "survey.template")
@@ -234,7 +235,7 @@ def item_save(
     return item
 
 
-def item_remove(*, actor: Any, template: SurveyTemplate, item: TemplateItem) -> None:
+def item_remove(*, actor: Actor, template: SurveyTemplate, item: TemplateItem) -> None:
     require(actor, "survey.template")
     _require_draft(template)
     with transaction.atomic():
@@ -243,7 +244,7 @@ def item_remove(*, actor: Any, template: SurveyTemplate, item: TemplateItem) -> 
                       note=_("item %(k)s removed") % {"k": item.key})
 
 
-def template_publish(*, actor: Any, template: SurveyTemplate) -> SurveyTemplate:
+def template_publish(*, actor: Actor, template: SurveyTemplate) -> SurveyTemplate:
     require(actor, "survey.template")
     _require_draft(template)
     transfer.validate(transfer.template_document(template))
