@@ -47,6 +47,31 @@ class FormOutcome:
         return 409 if self.stale else invalid
 
 
+class _EveryField:
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
+class ActionErrors:
+    """The errors of an action without a Django form (a button, a hand-built page), collected
+    by `with form_errors(errors) as outcome:` as a form would collect them: `by_field` maps
+    each field a ValidationError names (its own key, "__all__" included; "" for a message
+    without a field, e.g. a stale save) to its messages; `messages` lists them all in order."""
+
+    fields = _EveryField()
+
+    def __init__(self) -> None:
+        self.by_field: dict[str, list[str]] = {}
+
+    def add_error(self, field: str | None, error: str | list[str]) -> None:
+        messages = [error] if isinstance(error, str) else list(error)
+        self.by_field.setdefault(field or "", []).extend(messages)
+
+    @property
+    def messages(self) -> list[str]:
+        return [message for messages in self.by_field.values() for message in messages]
+
+
 @contextmanager
 def form_errors(form: Any) -> Iterator[FormOutcome]:
     """Run the service call of a valid form inside `with form_errors(form) as outcome:`.

@@ -20,7 +20,7 @@ from manyi.accounts.permissions import can, require, scope_queryset
 from manyi.accounts.types import Viewer
 from manyi.common.attachments import attachment_add, attachments_of
 from manyi.common.inputs import parse_id
-from manyi.common.pages import form_errors, paginate, query_without_page
+from manyi.common.pages import FormOutcome, form_errors, paginate, query_without_page
 from manyi.customers.models import Contact, Customer
 
 from . import handover, selectors, services
@@ -112,7 +112,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         instance=entry,
         customers=_customers_for(request.user, "feedback.add"),
     )
-    status = 200
+    outcome = FormOutcome()
     if request.method == "POST" and form.is_valid():
         with form_errors(form) as outcome:
             services.feedback_update(
@@ -121,12 +121,11 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=form.model_data(),
                 expected_version=form.cleaned_data.get("version"),
             )
-        status = 409 if outcome.stale else status
         if outcome.ok:
             messages.success(request, _("Changes saved."))
             return redirect("feedback:detail", pk=entry.pk)
     return render(
-        request, "feedback/entry_form.html", {"form": form, "entry": entry}, status=status
+        request, "feedback/entry_form.html", {"form": form, "entry": entry}, status=outcome.status()
     )
 
 
@@ -188,7 +187,7 @@ def entry_answer(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_or_404(request, pk)
     require(request.user, "feedback.answer", entry)
     form = AnswerForm(request.POST)
-    status = 200
+    outcome = FormOutcome()
     if form.is_valid():
         with form_errors(form) as outcome:
             services.feedback_answer(
@@ -197,11 +196,10 @@ def entry_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 answer=form.cleaned_data["answer"],
                 expected_version=form.cleaned_data.get("version"),
             )
-        status = 409 if outcome.stale else status
         if outcome.ok:
             messages.success(request, _("Answer recorded."))
             return redirect("feedback:detail", pk=entry.pk)
-    return _detail(request, entry, status=status, answer_form=form)
+    return _detail(request, entry, status=outcome.status(), answer_form=form)
 
 
 @login_required
@@ -210,7 +208,7 @@ def entry_assign(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_or_404(request, pk)
     require(request.user, "feedback.manage", entry)
     form = AssignForm(request.POST)
-    status = 200
+    outcome = FormOutcome()
     if form.is_valid():
         with form_errors(form) as outcome:
             services.feedback_assign(
@@ -220,11 +218,10 @@ def entry_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 person=form.cleaned_data["assigned_to"],
                 expected_version=form.cleaned_data.get("version"),
             )
-        status = 409 if outcome.stale else status
         if outcome.ok:
             messages.success(request, _("Assigned."))
             return redirect("feedback:detail", pk=entry.pk)
-    return _detail(request, entry, status=status, assign_form=form)
+    return _detail(request, entry, status=outcome.status(), assign_form=form)
 
 
 @login_required
@@ -233,7 +230,7 @@ def entry_reference(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_or_404(request, pk)
     require(request.user, "feedback.manage", entry)
     form = ReferenceForm(request.POST)
-    status = 200
+    outcome = FormOutcome()
     if form.is_valid():
         with form_errors(form) as outcome:
             services.feedback_set_reference(
@@ -242,11 +239,10 @@ def entry_reference(request: HttpRequest, pk: int) -> HttpResponse:
                 reference=form.cleaned_data["handed_over_to"],
                 expected_version=form.cleaned_data.get("version"),
             )
-        status = 409 if outcome.stale else status
         if outcome.ok:
             messages.success(request, _("Changes saved."))
             return redirect("feedback:detail", pk=entry.pk)
-    return _detail(request, entry, status=status, reference_form=form)
+    return _detail(request, entry, status=outcome.status(), reference_form=form)
 
 
 @login_required

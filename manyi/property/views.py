@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,10 +16,16 @@ from django.views.decorators.http import require_POST
 
 from manyi.accounts.models import Department
 from manyi.accounts.permissions import can, require, scope_queryset
+from manyi.accounts.types import Viewer
 from manyi.common.attachments import attachment_add, attachments_of
 from manyi.common.inputs import parse_id, parse_int
-from manyi.common.pages import form_errors, paginate, query_without_page
-from manyi.common.services import StaleRecordError
+from manyi.common.pages import (
+    ActionErrors,
+    FormOutcome,
+    form_errors,
+    paginate,
+    query_without_page,
+)
 from manyi.customers.models import Customer
 
 from . import selectors, services
@@ -62,7 +67,7 @@ def _item(request: HttpRequest, pk: int) -> CustomerProperty:
     return item
 
 
-def _customers(user: Any, action: str) -> QuerySet[Customer]:
+def _customers(user: Viewer, action: str) -> QuerySet[Customer]:
     return scope_queryset(
         Customer.objects.filter(archived_at__isnull=True), user, action
     ).order_by("code")
@@ -133,17 +138,16 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "property.manage", item)
     form = PropertyForm(request.POST or None, instance=item,
                         customers=_customers(request.user, "property.view"))
-    status = 200
+    outcome = FormOutcome()
     if request.method == "POST" and form.is_valid():
         with form_errors(form) as outcome:
             services.property_update(actor=request.user, item=item, data=form.model_data(),
                                      expected_version=form.cleaned_data.get("version"))
-        status = 409 if outcome.stale else status
         if outcome.ok:
             messages.success(request, _("Changes saved."))
             return redirect("property:detail", pk=item.pk)
     return _form_page(request, form, _("Edit %(n)s") % {"n": item.number},
-                      reverse("property:detail", args=[item.pk]), status=status)
+                      reverse("property:detail", args=[item.pk]), status=outcome.status())
 
 
 def _item_detail(request: HttpRequest, item: CustomerProperty, status: int = 200,
@@ -188,7 +192,7 @@ def item_issue(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     require(request.user, "property.manage", item)
     form = IssueForm(request.POST)
-    status = 200
+    outcome = FormOutcome()
     if form.is_valid():
         with form_errors(form) as outcome:
             services.property_issue(
@@ -196,11 +200,10 @@ def item_issue(request: HttpRequest, pk: int) -> HttpResponse:
                 person=form.cleaned_data["person"], note=form.cleaned_data["note"],
                 expected_version=form.cleaned_data.get("version"),
             )
-        status = 409 if outcome.stale else status
         if outcome.ok:
             messages.success(request, _("Movement recorded."))
             return redirect("property:detail", pk=item.pk)
-    return _item_detail(request, item, status=status, issue_form=form)
+    return _item_detail(request, item, status=outcome.status(), issue_form=form)
 
 
 @login_required
@@ -209,7 +212,7 @@ def item_return(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     require(request.user, "property.manage", item)
     form = ReturnToCustomerForm(request.POST)
-    status = 200
+    outcome = FormOutcome()
     if form.is_valid():
         with form_errors(form) as outcome:
             services.property_return_to_customer(
@@ -217,11 +220,10 @@ def item_return(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 expected_version=form.cleaned_data.get("version"),
             )
-        status = 409 if outcome.stale else status
         if outcome.ok:
             messages.success(request, _("Returned to the customer."))
             return redirect("property:detail", pk=item.pk)
-    return _item_detail(request, item, status=status, return_form=form)
+    return _item_detail(request, item, status=outcome.status(), return_form=form)
 
 
 @login_required
@@ -298,7 +300,7 @@ def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
     loan = _get_or_404(selectors.loan_get, LoanSlip, request, pk)
     form = LoanReturnForm(request.POST)
-    status = 200
+    outcome = FormOutcome()
     if form.is_valid():
         with form_errors(form) as outcome:
             services.loan_return(
@@ -306,11 +308,10 @@ def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
                 condition=form.cleaned_data["return_condition"], note=form.cleaned_data["note"],
                 expected_version=form.cleaned_data.get("version"),
             )
-        status = 409 if outcome.stale else status
         if outcome.ok:
             messages.success(request, _("Return recorded."))
             return redirect("property:loan_detail", pk=loan.pk)
-    return _loan_detail(request, loan, status=status, form=form)
+    return _loan_detail(request, loan, status=outcome.status(), form=form)
 
 
 # --- external drawings / documents -----------------------------------------------------------
@@ -359,7 +360,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "property.document", doc)
     form = DocumentForm(request.POST or None, instance=doc,
                         items=selectors.item_list(user=request.user))
-    status = 200
+    outcome = FormOutcome()
     if request.method == "POST" and form.is_valid():
         with form_errors(form) as outcome:
             services.document_update(
@@ -367,12 +368,11 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 distributed_to=form.cleaned_data["distributed_to"],
                 expected_version=form.cleaned_data.get("version"),
             )
-        status = 409 if outcome.stale else status
         if outcome.ok:
             messages.success(request, _("Changes saved."))
             return redirect("property:document_detail", pk=doc.pk)
     return _form_page(request, form, _("Edit %(n)s") % {"n": doc.doc_number},
-                      reverse("property:document_detail", args=[doc.pk]), status=status)
+                      reverse("property:document_detail", args=[doc.pk]), status=outcome.status())
 
 
 @login_required
@@ -460,15 +460,15 @@ def damage_send(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     require(request.user, "property.manage", report.item)
     version = request.POST.get("version", "")
-    try:
+    errors = ActionErrors()
+    with form_errors(errors) as outcome:
         services.damage_report_send(
             actor=request.user, report=report,
             expected_version=parse_int(version),
         )
-    except StaleRecordError as exc:
-        return _damage_detail(request, report, status=409, send_errors=[str(exc)])
-    except ValidationError as exc:
-        return _damage_detail(request, report, send_errors=exc.messages)
+    if not outcome.ok:
+        return _damage_detail(request, report, status=outcome.status(),
+                              send_errors=errors.messages)
     messages.success(request, _("Report e-mailed to the customer."))
     return redirect("property:damage_detail", pk=report.pk)
 
@@ -479,7 +479,7 @@ def damage_reply(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     require(request.user, "property.manage", report.item)
     form = ReplyForm(request.POST)
-    status = 200
+    outcome = FormOutcome()
     if form.is_valid():
         with form_errors(form) as outcome:
             services.damage_report_reply(
@@ -487,11 +487,10 @@ def damage_reply(request: HttpRequest, pk: int) -> HttpResponse:
                 received_on=form.cleaned_data["reply_received_on"],
                 expected_version=form.cleaned_data.get("version"),
             )
-        status = 409 if outcome.stale else status
         if outcome.ok:
             messages.success(request, _("Reply recorded."))
             return redirect("property:damage_detail", pk=report.pk)
-    return _damage_detail(request, report, status=status, reply_form=form)
+    return _damage_detail(request, report, status=outcome.status(), reply_form=form)
 
 
 @login_required

@@ -16,8 +16,7 @@ from django.views.decorators.http import require_POST
 
 from manyi.accounts.permissions import can, record_scope, require
 from manyi.common.inputs import parse_id, parse_ids, parse_int
-from manyi.common.pages import apply_validation_errors, form_errors
-from manyi.common.services import StaleRecordError
+from manyi.common.pages import FormOutcome, form_errors
 from manyi.customers.models import Contact, Customer
 
 from . import selectors, services
@@ -79,22 +78,17 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     require(request.user, "survey.plan")
     form = CampaignForm(request.POST or None, instance=campaign)
-    status = 200
+    outcome = FormOutcome()
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             services.campaign_update(actor=request.user, campaign=campaign,
                                      data=form.model_data(),
                                      expected_version=form.cleaned_data.get("version"))
-        except StaleRecordError as exc:
-            form.add_error(None, str(exc))
-            status = 409
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Changes saved."))
             return redirect("surveys:campaign", pk=campaign.pk)
     return render(request, "surveys/campaign_form.html", {"form": form, "campaign": campaign},
-                  status=status if not form.errors else max(status, 422))
+                  status=outcome.status(invalid=422 if form.errors else 200))
 
 
 @login_required

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from manyi.accounts.permissions import can, require
 from manyi.common.inputs import parse_int
-from manyi.common.services import StaleRecordError
+from manyi.common.pages import ActionErrors, FormOutcome, form_errors
 from manyi.common.spreadsheets import csv_response, spreadsheet_export, xlsx_response
 from manyi.customers.models import Customer
 
@@ -211,32 +211,27 @@ def response_correct(request: HttpRequest, pk: int) -> HttpResponse:
     response = _response(request, pk)
     require(request.user, "survey.plan")
     template = response.campaign.template
-    errors: dict[str, list[str]] = {}
-    status = 200
+    errors = ActionErrors()
+    outcome = FormOutcome()
     if request.method == "POST":
-        try:
+        with form_errors(errors) as outcome:
             services.response_correct(
                 actor=request.user, response=response, data=request.POST,
                 note=request.POST.get("note", ""),
                 expected_version=parse_int(request.POST.get("version"), None, lo=1),
             )
-        except StaleRecordError as exc:
-            errors = {"": [str(exc)]}
-            status = 409
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-            status = 422
-        else:
+        if outcome.ok:
             messages.success(request, _("Form corrected; the figures are updated."))
             return redirect("surveys:response", pk=response.pk)
     answers = list(response.answers.select_related("item"))
     sections = build_sections(template, template.items.all(), lang=get_language() or "zh-hans",
                               answers=answers,
                               posted=request.POST if request.method == "POST" else None,
-                              errors=errors, competitor=bool(response.competitor_name))
+                              errors=errors.by_field, competitor=bool(response.competitor_name))
     return render(request, "surveys/correct.html", {
-        "r": response, "campaign": response.campaign, "sections": sections, "errors": errors,
-    }, status=status)
+        "r": response, "campaign": response.campaign, "sections": sections,
+        "errors": errors.by_field,
+    }, status=outcome.status(invalid=422 if errors.by_field else 200))
 
 
 @login_required

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from manyi.accounts.permissions import can, require
-from manyi.common.pages import apply_validation_errors, form_errors
-from manyi.common.services import StaleRecordError
+from manyi.common.pages import FormOutcome, form_errors
 from manyi.common.spreadsheets import spreadsheet_export, xlsx_response
 
 from . import selectors, services, transfer
@@ -66,24 +65,19 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "survey.template")
     form = TemplateMetaForm(request.POST or None, instance=template,
                             initial={"version": template.version})
-    status = 200
+    outcome = FormOutcome()
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
+        with form_errors(form) as outcome:
             services.template_update(actor=request.user, template=template, data=data,
                                      expected_version=form.cleaned_data.get("version"))
-        except StaleRecordError as exc:
-            form.add_error(None, str(exc))
-            status = 409
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Changes saved."))
             return redirect("surveys:template", pk=template.pk)
     return render(request, "surveys/form_page.html", {
         "form": form, "title": _("Edit questionnaire %(t)s") % {"t": template},
         "back": template,
-    }, status=status)
+    }, status=outcome.status())
 
 
 @login_required

@@ -216,3 +216,30 @@ def test_pages_work_in_english(sales_client, make_item) -> None:
             reverse("property:list")).content.decode()
         assert "Movements" in sales_client.get(
             reverse("property:detail", args=[item.pk])).content.decode()
+
+
+def test_a_stale_send_answers_409_and_a_refused_one_200(
+    sales_client, make_item, english_contact, sales_user, django_capture_on_commit_callbacks
+) -> None:
+    item = make_item(customer=english_contact.customer, contact=english_contact)
+    report = damage_report_create(actor=sales_user, item=item, data={
+        "kind": "damaged", "occurred_on": dt.date(2025, 9, 10), "description": "运输中受潮",
+        "contact": english_contact})
+    url = reverse("property:damage_send", args=[report.pk])
+    stale = sales_client.post(url, {"version": report.version - 1})
+    assert stale.status_code == 409 and len(stale.context["send_errors"]) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sales_client.post(url, {"version": report.version}).status_code == 302
+    refused = sales_client.post(url)
+    assert refused.status_code == 200 and refused.context["send_errors"]
+    assert len(mail.outbox) == 1
+
+
+def test_a_stale_return_answers_409(sales_client, make_item, make_user, sales_user) -> None:
+    loan = loan_create(actor=sales_user, item=make_item(), data={
+        "borrower": make_user("engineer", department="ENG"), "purpose": "测试"})
+    url = reverse("property:loan_return", args=[loan.pk])
+    stale = sales_client.post(url, {"return_condition": "intact", "version": loan.version - 1})
+    assert stale.status_code == 409 and stale.context["return_form"].non_field_errors()
+    loan.refresh_from_db()
+    assert loan.returned_at is None
