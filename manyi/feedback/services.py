@@ -326,8 +326,3 @@ def praise_notice_notify(notice: PraiseNotice) -> int:
     )
     return len(messages)
 
-
-def praise_notice_archive(*, actor: Any, notice: PraiseNotice) -> PraiseNotice:
-    require(actor, "praise.issue", notice)
-    return record_archive(notice, actor=actor)
-

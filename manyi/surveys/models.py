@@ -9,7 +9,6 @@ tracking figures and every scoring method of SPEC §10 can be computed without s
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -847,7 +846,3 @@ class FollowUpTask(QualityRecord):
             | Q(invitation__business_unit_id__in=dept_ids)
             | Q(invitation__delegated_office_id__in=dept_ids)
         )
-
-
-def owner_label(user: Any) -> str:
-    return str(user) if user else "–"
