@@ -66,7 +66,65 @@ def _check_customer_scope(actor: Actor, action: str, customer: Any) -> None:
 # --- feedback entries ----------------------------------------------------------------------
 
 
-def feedback_create(*, actor: Any, data: Mapping[str, Any]) -> FeedbackEntry:
+def _inquiry_fields(
+    data: Mapping[str, Any], answer: str, recorded_by: Any, received_at: dt.datetime,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """An inquiry is answered at once, or assigned to the department that will answer it."""
+    department = data.get("assigned_department")
+    person = data.get("assigned_to")
+    if answer:
+        if department is not None or person is not None:
+            raise ValidationError(
+                {"assigned_department": _("An inquiry answered at once is not assigned.")}
+            )
+        return {
+            "status": FeedbackStatus.ANSWERED,
+            "answer": answer,
+            "answered_by": recorded_by,
+            "answered_at": data.get("answered_at") or now,
+        }
+    if department is None and person is not None:
+        department = person.department
+    if department is None:
+        raise ValidationError(
+            {
+                "assigned_department": _(
+                    "Answer the inquiry now, or assign it to the department that "
+                    "will answer it."
+                )
+            }
+        )
+    return {
+        "status": FeedbackStatus.OPEN,
+        "assigned_department": department,
+        "assigned_to": person,
+        "due_at": deadlines.due(ANSWER, received_at, data.get("due_workdays")),
+    }
+
+
+def _life_cycle_fields(
+    kind: Any, data: Mapping[str, Any], recorded_by: Any, received_at: dt.datetime,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """The status (and answer, assignment or hand-over) a new entry of `kind` starts with."""
+    answer = str(data.get("answer") or "").strip()
+    if kind in INQUIRY_KINDS:
+        return _inquiry_fields(data, answer, recorded_by, received_at, now)
+    if kind in HANDOVER_KINDS:
+        return {
+            "status": FeedbackStatus.HANDED_OVER,
+            "handed_over_at": now,
+            "handed_over_to": str(data.get("handed_over_to") or "").strip(),
+        }
+    # praise: recorded; a thank-you answer may be noted
+    if answer:
+        return {"status": FeedbackStatus.RECORDED, "answer": answer,
+                "answered_by": recorded_by, "answered_at": now}
+    return {"status": FeedbackStatus.RECORDED}
+
+
+def feedback_create(*, actor: Actor, data: Mapping[str, Any]) -> FeedbackEntry:
     """Record an entry in the register.
 
     `data`: the ENTRY_FIELDS, plus `answer` (answered at once), or `assigned_department`
@@ -85,50 +143,7 @@ def feedback_create(*, actor: Any, data: Mapping[str, Any]) -> FeedbackEntry:
     if recorded_by is None:
         raise ValidationError({"recorded_by": _("This field is required.")})
     fields["recorded_by"] = recorded_by
-    kind = fields.get("kind")
-    answer = str(data.get("answer") or "").strip()
-    department = data.get("assigned_department")
-    person = data.get("assigned_to")
-    if kind in INQUIRY_KINDS:
-        if answer:
-            if department is not None or person is not None:
-                raise ValidationError(
-                    {"assigned_department": _("An inquiry answered at once is not assigned.")}
-                )
-            fields.update(
-                status=FeedbackStatus.ANSWERED,
-                answer=answer,
-                answered_by=recorded_by,
-                answered_at=data.get("answered_at") or now,
-            )
-        else:
-            if department is None and person is not None:
-                department = person.department
-            if department is None:
-                raise ValidationError(
-                    {
-                        "assigned_department": _(
-                            "Answer the inquiry now, or assign it to the department that "
-                            "will answer it."
-                        )
-                    }
-                )
-            fields.update(
-                status=FeedbackStatus.OPEN,
-                assigned_department=department,
-                assigned_to=person,
-                due_at=deadlines.due(ANSWER, received_at, data.get("due_workdays")),
-            )
-    elif kind in HANDOVER_KINDS:
-        fields.update(
-            status=FeedbackStatus.HANDED_OVER,
-            handed_over_at=now,
-            handed_over_to=str(data.get("handed_over_to") or "").strip(),
-        )
-    else:  # praise: recorded; a thank-you answer may be noted
-        fields["status"] = FeedbackStatus.RECORDED
-        if answer:
-            fields.update(answer=answer, answered_by=recorded_by, answered_at=now)
+    fields.update(_life_cycle_fields(fields.get("kind"), data, recorded_by, received_at, now))
     with transaction.atomic():
         fields["number"] = numbering.allocate("feedback", _local_year(received_at))
         entry = record_create(FeedbackEntry, actor=actor, fields=fields)
