@@ -24,6 +24,7 @@ from .models import (
     RemedyKind,
     Severity,
 )
+from .services.intake import INTAKE_FIELDS
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -41,27 +42,7 @@ class ComplaintForm(forms.ModelForm):
 
     class Meta:
         model = Complaint
-        fields = [
-            "customer",
-            "contact",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "contact_language",
-            "channel",
-            "received_at",
-            "product",
-            "product_model",
-            "batch_number",
-            "purchase_date",
-            "purchase_place",
-            "description",
-            "customer_demand",
-            "content_category",
-            "nature",
-            "severity",
-            "legal_flag",
-        ]
+        fields = [*INTAKE_FIELDS, "legal_flag"]  # the service's intake fields, declared once
         widgets = {
             "received_at": DATETIME_WIDGET,
             "purchase_date": DATE_WIDGET,

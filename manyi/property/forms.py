@@ -13,6 +13,7 @@ from manyi.common.inputs import parse_id
 from manyi.customers.models import Contact, Customer
 
 from .models import Condition, CustomerProperty, DamageKind, ExternalDocument
+from .services import ITEM_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -49,22 +50,7 @@ class PropertyForm(VersionedForm):
 
     class Meta:
         model = CustomerProperty
-        fields = [
-            "customer",
-            "contact",
-            "kind",
-            "name",
-            "identifier",
-            "quantity",
-            "unit",
-            "received_on",
-            "condition",
-            "condition_note",
-            "holding_department",
-            "holder",
-            "location",
-            "notes",
-        ]
+        fields = list(ITEM_FIELDS)  # the service's fields, declared once
         widgets = {"received_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "holding_department": _(
