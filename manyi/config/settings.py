@@ -273,5 +273,9 @@ FORMAT_MODULE_PATH = ["manyi.formats"]
 # manyi.surveys.constants); raise it behind a proxy that hides the respondents' addresses.
 MANYI_SURVEY_ADDRESS_REQUESTS = int(os.environ.get("MANYI_SURVEY_ADDRESS_REQUESTS", "0")) or None
 
+# Thank-you letters go only to forms submitted within this many days (older, imported or demo
+# answers never get one; surveys.thanks_sweep).
+MANYI_SURVEY_THANKS_WINDOW_DAYS = int(os.environ.get("MANYI_SURVEY_THANKS_WINDOW_DAYS", "7"))
+
 # Absolute links in e-mails to customers (survey invitations): the address they can reach.
 MANYI_PUBLIC_BASE_URL = os.environ.get("MANYI_PUBLIC_BASE_URL", "http://127.0.0.1:8000")

@@ -315,6 +315,8 @@ def _responses(rng: random.Random, campaign: Campaign, invitations: list[Invitat
             submission_key=f"demo:{campaign.number}:{seq}" if not partial else "",
             submitted_at=None if partial else at, created_at=at, changed_at=at,
             created_by=who, changed_by=who,
+            # demo history: the letter counts as sent, so no sweep ever mails it (issue 13)
+            thanked_at=None if partial else at,
         )
         base = mood[inv.customer_id] + trend + rng.gauss(0, 0.25)
         staged.append((inv, response, _answers(rng, response, items, base, competitor,

@@ -8,6 +8,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -189,12 +190,17 @@ def weekly_chase_report(*, now: dt.datetime | None = None) -> int:
 
 def thanks_due(*, now: dt.datetime | None = None, limit: int = 2000) -> int:
     """The thank-you letter to every respondent whose form came in (ECSS 6.3.5), in the
-    respondent's language; sent from the scheduler so that submitting stays fast."""
+    respondent's language; sent from the scheduler so that submitting stays fast. Only forms
+    submitted within MANYI_SURVEY_THANKS_WINDOW_DAYS are thanked: history (older answers, an
+    imported or demo database, a scheduler that was off) never sends a late letter; demo
+    answers carry `thanked_at` from the start."""
     now = now or timezone.now()
+    since = now - dt.timedelta(days=max(0, settings.MANYI_SURVEY_THANKS_WINDOW_DAYS))
     sent = 0
     pending = (
         Response.objects.filter(source=ResponseSource.CUSTOMER, status=ResponseStatus.SUBMITTED,
-                                thanked_at__isnull=True, invitation__isnull=False)
+                                thanked_at__isnull=True, invitation__isnull=False,
+                                submitted_at__gte=since)
         .select_related("invitation", "campaign", "customer").order_by("id")[:limit]
     )
     for response in pending:
