@@ -59,3 +59,10 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: the designed "form has expired" page (403) in the user's language,
+    with a way back. The technical reason is not shown; CsrfViewMiddleware already logs it
+    (logger django.security.csrf)."""
+    return render(request, "403_csrf.html", status=403)

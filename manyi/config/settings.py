@@ -37,6 +37,8 @@ DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
+# The designed "form has expired" page (templates/403_csrf.html) instead of Django's English one
+CSRF_FAILURE_VIEW = "manyi.common.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
