@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint bench install install-dev browser clean
+.PHONY: run dev test lint bench install install-dev browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,12 +26,21 @@ install: $(STAMP)
 install-dev: $(DEVSTAMP)
 
 ## make run: install, migrate var/manyi.sqlite3, load demo data if empty, serve web + worker + scheduler
-run: $(STAMP)
+## the way production does: DEBUG off (designed error pages), static files served by WhiteNoise
+## make dev: the same with DEBUG on (Django's technical error pages)
+define SERVE
 	mkdir -p var
-	$(BIN)/manyi migrate --noinput
-	$(BIN)/manyi compilemessages_if_needed
-	$(BIN)/manyi demo --if-empty
-	$(BIN)/manyi serve --host 127.0.0.1 --port 8000
+	DEBUG=$(1) $(BIN)/manyi migrate --noinput
+	DEBUG=$(1) $(BIN)/manyi compilemessages_if_needed
+	DEBUG=$(1) $(BIN)/manyi demo --if-empty
+	DEBUG=$(1) $(BIN)/manyi serve --host 127.0.0.1 --port 8000
+endef
+
+run: $(STAMP)
+	$(call SERVE,0)
+
+dev: $(STAMP)
+	$(call SERVE,1)
 
 ## make test: lint, types, architecture contract, the whole suite (browser test included)
 test: $(DEVSTAMP) browser
