@@ -204,6 +204,10 @@ def pareto_chart(chart_id: str, title: str, result: ParetoResult, *, category: s
     )
     note = _("Vital few (cumulative share reaching 80 %%): %(names)s") % {
         "names": ", ".join(result.vital_few)}
+    if result.other is not None:
+        note += " " + _("“%(other)s” gathers the remaining categories: it is drawn last and "
+                        "never counted among the vital few, whatever its size.") % {
+            "other": result.other}
     return Chart(chart_id, title, _spec(fig, title), table, note)
 
 

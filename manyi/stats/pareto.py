@@ -24,15 +24,22 @@ class ParetoRow:
 class ParetoResult:
     rows: tuple[ParetoRow, ...]
     vital_few: tuple[str, ...]  # smallest set of top categories reaching >= threshold %
+    other: str | None = None  # the "other" bucket (drawn last, never vital), when present
 
 
 def pareto(
-    categories: Sequence[str], counts: Sequence[float], threshold: float = VITAL_FEW_SHARE
+    categories: Sequence[str], counts: Sequence[float], threshold: float = VITAL_FEW_SHARE,
+    *, other: str | None = None,
 ) -> ParetoResult:
     """Sort categories by count (descending; ties keep input order), add percent and
     cumulative percent (computed exactly, so the last row is 100), and name the vital
     few: the smallest set of top categories whose cumulative share reaches ``threshold``
-    (80 %).  Zero-count categories stay in the table but are never vital."""
+    (80 %).  Zero-count categories stay in the table but are never vital.
+
+    ``other`` names the bucket of everything else ("其他"): whatever its size it is the last
+    row and never one of the vital few (it is no single cause to act on); the shares are still
+    of the whole total, so when the other bucket is large the named categories may all be
+    vital without reaching the threshold."""
     names = v.sequence(categories, "categories")
     values = v.sequence(counts, "counts")
     if len(values) != len(names):
@@ -49,7 +56,7 @@ def pareto(
     share = v.exact(v.number(threshold, "threshold"))
     if not 0 < share <= 100:
         raise StatsInputError("threshold: must be in (0, 100]")
-    order = sorted(range(len(names)), key=lambda i: -exact[i])
+    order = sorted(range(len(names)), key=lambda i: (names[i] == other, -exact[i]))
     rows = []
     vital: list[str] = []
     running = Fraction(0)
@@ -57,9 +64,10 @@ def pareto(
         before = running
         running += exact[i]
         percent = exact[i] / total * 100
-        if before / total * 100 < share and exact[i] > 0:
+        if before / total * 100 < share and exact[i] > 0 and names[i] != other:
             vital.append(str(names[i]))
         rows.append(
             ParetoRow(str(names[i]), float(exact[i]), float(percent), float(running / total * 100))
         )
-    return ParetoResult(tuple(rows), tuple(vital))
+    present = other if other is not None and other in names else None
+    return ParetoResult(tuple(rows), tuple(vital), present)

@@ -119,19 +119,26 @@ class ComplaintAnalysis:
 
 def _pareto(rows: list[tuple[str, int]], top: int = K.PARETO_TOP, other: int = 0
             ) -> ParetoResult | None:
-    """Pareto of the top categories; the rest (and `other`, counted elsewhere) as "Other"."""
-    rows = [(name, n) for name, n in rows if n > 0]
-    if not rows:
+    """Pareto of the top categories; the rest (and `other`, counted elsewhere, and any row
+    itself called "other" / "其他") as one "Other" bucket, drawn last and never vital."""
+    label = str(_("Other"))
+    other_names = {"other", "其他", label.casefold()}
+    other += sum(n for name, n in rows if name.strip().casefold() in other_names)
+    rows = [(name, n) for name, n in rows
+            if n > 0 and name.strip().casefold() not in other_names]
+    if not rows and not other:
         return None
     rows.sort(key=lambda r: -r[1])
     head, tail = rows[:top], rows[top:]
     rest = sum(n for _name, n in tail) + other
-    if rest:
-        head.append((_("Other"), rest))
     names: list[str] = []
     for name, _n in head:  # names must be unique for the Pareto table
         names.append(name if name not in names else f"{name} ({len(names) + 1})")
-    return pareto(names, [n for _name, n in head])
+    counts = [n for _name, n in head]
+    if rest:
+        names.append(label)
+        counts.append(rest)
+    return pareto(names, counts, other=label)
 
 
 def _by_category(qs: QuerySet[Complaint]) -> list[tuple[str, int]]:

@@ -114,3 +114,28 @@ def test_kpi_monthly_values(make_customer, make_order, make_complaint) -> None:
     c = complaint_analysis(Month(2025, 1), Month(2025, 3))
     mine = everyone.charts[M.COMPLAINTS_PER_UNITS]
     assert (mine.numerators, mine.sizes) == (c.u_chart.numerators, c.u_chart.sizes)
+
+
+def test_pareto_other_bucket_last_and_never_vital(make_customer, make_complaint) -> None:
+    """Complaints about a product model the customer called "其他" (other) join the "Other"
+    bucket: the biggest bar, yet drawn last and never one of the vital few; the note says so."""
+    from django.utils import translation
+
+    from manyi.analysis.charts import pareto_chart
+    from manyi.complaints.models import Complaint
+
+    customer = make_customer()
+    for day, model in enumerate(["X1"] * 3 + ["X2"] + ["其他"] * 6, start=1):
+        c = make_complaint(customer, at(2025, 3, day))
+        Complaint.objects.filter(pk=c.pk).update(product_model=model)
+    with translation.override("en"):
+        by_product = complaint_analysis(Month(2025, 3), Month(2025, 3)).by_product
+        assert by_product is not None
+        chart = pareto_chart("pareto-product", "Pareto by product", by_product)
+    assert by_product is not None
+    assert [(r.category, r.count) for r in by_product.rows] == [
+        ("X1", 3.0), ("X2", 1.0), ("Other", 6.0)]
+    assert by_product.vital_few == ("X1", "X2")
+    assert by_product.other == "Other"
+    assert [row[-1] for row in chart.table.rows] == ["yes", "yes", ""]
+    assert "never counted among the vital few" in chart.note

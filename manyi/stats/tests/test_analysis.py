@@ -23,6 +23,21 @@ def test_pareto_vital_few_stops_at_exactly_80() -> None:
     assert result.vital_few == ("a", "b")
 
 
+def test_pareto_other_bucket_is_last_and_never_vital() -> None:
+    # the biggest bar is "其他": it is still drawn last and not one of the vital few
+    result = pareto.pareto(["交付", "其他", "包装", "质量"], [20, 45, 5, 30], other="其他")
+    assert [row.category for row in result.rows] == ["质量", "交付", "包装", "其他"]
+    assert [row.cum_percent for row in result.rows] == [30.0, 50.0, 55.0, 100.0]
+    assert result.vital_few == ("质量", "交付", "包装")
+    assert result.other == "其他"
+    # a small other bucket that would have been the one reaching 80 % is not vital either
+    small = pareto.pareto(["a", "b", "Other"], [70, 5, 25], other="Other")
+    assert [row.category for row in small.rows] == ["a", "b", "Other"]
+    assert small.vital_few == ("a", "b")
+    # without the bucket in the data nothing changes
+    assert pareto.pareto(["a", "b"], [1, 3], other="Other").other is None
+
+
 def test_pareto_bad_input() -> None:
     with pytest.raises(StatsInputError, match="counts: has 1 values but categories has 2"):
         pareto.pareto(["a", "b"], [1])
