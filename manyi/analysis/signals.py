@@ -8,22 +8,34 @@ problem record each one raises (key + fields; `services.problem_raise` creates i
   closure rate (p chart): downward signals;
 * the KPIs of `selectors.kpi`: in their bad direction.
 Only the last SIGNAL_LOOKBACK points of each series, and only series with MIN_POINTS points.
+Only finished periods raise a problem: complete calendar months before the current one in the
+company's time zone (whatever time zone is active), and closed campaigns (a campaign still
+collecting answers has no final figures yet).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from manyi.common.calendar import local_tz
 from manyi.stats.spc import ChartResult, xmr_chart
 from manyi.stats.spc.rules import RULE_TEXT
+from manyi.surveys.models import CampaignStatus
 
 from . import constants as K
 from . import selectors
 from .formulas import Signal, chart_signals
 from .models import Severity
+
+
+def company_today() -> dt.date:
+    """Today in the company's time zone (not the active one, which may be a visitor's)."""
+    return timezone.localdate(timezone=local_tz())
 
 
 def _severity(reasons: tuple[str, ...]) -> int:
@@ -83,13 +95,17 @@ def _problems(measure: str, chart: ChartResult | None, labels: list[str], scale:
 
 
 def survey_signals() -> Iterator[tuple[str, dict[str, Any]]]:
+    """The trend of the latest closed campaign of each questionnaire and kind; campaigns
+    still collecting answers are neither plotted nor raise a problem."""
     latest: dict[tuple[str, str], Any] = {}
-    for c in selectors.analysable_campaigns().order_by("start_date", "pk"):
+    closed = selectors.analysable_campaigns().filter(status=CampaignStatus.CLOSED)
+    for c in closed.order_by("start_date", "pk"):
         latest[(c.template.code, c.kind)] = c
     for campaign in latest.values():
         points = selectors.survey.survey_trend(campaign)
         for measure, getter in selectors.survey.TREND_MEASURES.items():
-            kept = [(p, getter(p)) for p in points if getter(p) is not None]
+            kept = [(p, getter(p)) for p in points
+                    if p.campaign.status == CampaignStatus.CLOSED and getter(p) is not None]
             if len(kept) < K.MIN_POINTS:
                 continue
             values = [float(v) for _p, v in kept]
@@ -108,16 +124,16 @@ def survey_signals() -> Iterator[tuple[str, dict[str, Any]]]:
                 yield key, fields
 
 
-def complaint_signals() -> Iterator[tuple[str, dict[str, Any]]]:
-    first, last = selectors.default_window()
+def complaint_signals(today: dt.date | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    first, last = selectors.default_window(today or company_today())
     a = selectors.complaint_analysis(first, last)
     for mc in (a.c_chart, a.u_chart, a.closure):
         yield from _problems(mc.measure, mc.chart, mc.labels, mc.scale, near=False,
                              key_of=lambda i, mc=mc: f"{mc.measure}:{mc.months[i].label}")
 
 
-def kpi_signals() -> Iterator[tuple[str, dict[str, Any]]]:
-    first, last = selectors.default_window()
+def kpi_signals(today: dt.date | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    first, last = selectors.default_window(today or company_today())
     k = selectors.kpi_analysis(first, last)
     for mc in k.charts.values():
         yield from _problems(mc.measure, mc.chart, mc.labels, mc.scale, near=False,
@@ -125,6 +141,7 @@ def kpi_signals() -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def scan() -> Iterator[tuple[str, dict[str, Any]]]:
+    today = company_today()
     yield from survey_signals()
-    yield from complaint_signals()
-    yield from kpi_signals()
+    yield from complaint_signals(today)
+    yield from kpi_signals(today)

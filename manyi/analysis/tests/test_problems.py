@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from manyi.analysis import services
 from manyi.analysis.models import AnalysisTarget, Problem, ProblemStatus, Severity
-from manyi.analysis.selectors import default_window
+from manyi.analysis.selectors import Month, default_window
 from manyi.common.calendar import local_tz
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +109,49 @@ def test_targets_suggested_and_approved_by_the_gm(make_user, make_customer, make
                                     value=Decimal("92"), expected_version=approved.version)
     assert again.pk == target.pk and again.status == "proposed" and again.approved_by is None
     assert AnalysisTarget.objects.filter(measure="kpi.on_time", year=2025).count() == 1
+
+
+def test_campaign_still_collecting_raises_no_problem(make_template, make_campaign, make_customer,
+                                                     add_response, rebuild) -> None:
+    """A campaign still collecting answers has no final figures: its low degree raises no
+    problem (nor is it plotted) until it is closed."""
+    template = make_template({"P": ("points", 100)}, code="OPEN")
+    customer = make_customer()
+    campaigns = []
+    for year, degree in zip(range(2021, 2026), (80, 82, 80, 82, 60), strict=True):
+        c = make_campaign(template, start=dt.date(year, 12, 1))
+        add_response(c, customer, {"P": degree})
+        rebuild(c)
+        campaigns.append(c)
+    type(c).objects.filter(pk=c.pk).update(status="running")  # the latest is still collecting
+    assert [p for p in services.signals_scan(actor=None) if p.source == "survey"] == []
+    assert not Problem.objects.filter(campaign=campaigns[-1]).exists()
+    # once closed, the same figure is a finished period and raises its problem
+    type(campaigns[-1]).objects.filter(pk=campaigns[-1].pk).update(status="closed")
+    survey = [p for p in services.signals_scan(actor=None) if p.source == "survey"]
+    assert [p.key for p in survey] == [f"survey.degree:campaign:{campaigns[-1].pk}"]
+
+
+def test_current_company_month_raises_no_problem(make_customer, make_complaint,
+                                                 monkeypatch) -> None:
+    """23:00 on 31 March 2026 in Shanghai is already 1 April where the active time zone is
+    Kiritimati (UTC+14): March is still the company's current month, so its complaints (ten,
+    none closed yet) raise nothing; February, finished, still does."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    now = dt.datetime(2026, 3, 31, 23, 0, tzinfo=local_tz())
+    monkeypatch.setattr(timezone, "now", lambda: now.astimezone(dt.UTC))
+    customer = make_customer()
+    for month in range(24):
+        m = Month(2024, 3).plus(month)  # 2024-03 … 2026-02, all closed
+        for d in range(15 if m == Month(2026, 2) else 2):
+            make_complaint(customer, dt.datetime(m.year, m.month, 1 + d, 9, tzinfo=local_tz()),
+                           state="closed")
+    for d in range(10):  # the current month: ten complaints still open
+        make_complaint(customer, dt.datetime(2026, 3, 2 + d, 9, tzinfo=local_tz()))
+    with timezone.override(ZoneInfo("Pacific/Kiritimati")):
+        keys = {p.key for p in services.signals_scan(actor=None)}
+    assert "complaint.count:2026-02" in keys
+    assert not [k for k in keys if k.endswith("2026-03")], keys
