@@ -34,6 +34,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import DeliveryState, Message
+from .site import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,8 @@ def claim_lease() -> dt.timedelta:
 
 
 def _render(name: str, context: Mapping[str, Any], language: str) -> tuple[str, str]:
+    if isinstance(context.get("url"), str):  # an e-mail's link is opened outside the site
+        context = {**context, "url": absolute_url(context["url"])}
     with translation.override(language):
         subject = render_to_string(f"mail/{name}_subject.txt", dict(context)).strip()
         body = render_to_string(f"mail/{name}.txt", dict(context)).strip() + "\n"

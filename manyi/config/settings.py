@@ -279,5 +279,14 @@ MANYI_SURVEY_ADDRESS_REQUESTS = int(os.environ.get("MANYI_SURVEY_ADDRESS_REQUEST
 # answers never get one; surveys.thanks_sweep).
 MANYI_SURVEY_THANKS_WINDOW_DAYS = int(os.environ.get("MANYI_SURVEY_THANKS_WINDOW_DAYS", "7"))
 
-# Absolute links in e-mails to customers (survey invitations): the address they can reach.
-MANYI_PUBLIC_BASE_URL = os.environ.get("MANYI_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Absolute links in e-mails and QR codes (survey invitations, reminders, notifications): the
+# address the site is served on (`manyi serve` sets SITE_URL from --host/--port).
+# MANYI_PUBLIC_BASE_URL is the older name, still read first for existing deployments.
+SITE_URL = (os.environ.get("MANYI_PUBLIC_BASE_URL") or os.environ.get("SITE_URL")
+            or "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")) or "://" in SITE_URL.split("://", 1)[1]:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"SITE_URL must be an http(s) address such as "
+                               f"https://manyi.example.com, not {SITE_URL!r}")
+MANYI_PUBLIC_BASE_URL = SITE_URL

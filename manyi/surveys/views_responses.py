@@ -77,8 +77,7 @@ def invitation_link(request: HttpRequest, pk: int) -> HttpResponse:
                                   "running."))
         return redirect("surveys:invitation", pk=inv.pk)
     token, link = services.link_issue(invitation=inv, actor=request.user, purpose="qr")
-    url = services.public_url(token, absolute=False)
-    full = request.build_absolute_uri(url)
+    full = services.public_url(token)  # SITE_URL: the address customers reach
     return render(request, "surveys/invitation_link.html", {
         "inv": inv, "url": full, "qr": qr_svg(full), "link": link,
     })
@@ -93,7 +92,7 @@ def invitation_print(request: HttpRequest, pk: int) -> HttpResponse:
     url = qr = ""
     if request.method == "POST" and not inv.completed_at and in_step("collect", inv.campaign):
         token, _link = services.link_issue(invitation=inv, actor=request.user, purpose="print")
-        url = request.build_absolute_uri(services.public_url(token, absolute=False))
+        url = services.public_url(token)
         qr = qr_svg(url)
     template = inv.campaign.template
     with translation.override(lang):

@@ -6,13 +6,13 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 
 from manyi.accounts.types import Actor, stored_user
 from manyi.common.db import execute_prepared, prepared_sql
+from manyi.common.site import absolute_url
 from manyi.customers.models import Customer
 
 from .. import tokens
@@ -33,8 +33,7 @@ def public_url(token: str, *, absolute: bool = True) -> str:
     path = reverse("survey_public:form", args=[token])
     if not absolute:
         return path
-    base = str(getattr(settings, "MANYI_PUBLIC_BASE_URL", "") or "http://127.0.0.1:8000")
-    return base.rstrip("/") + path
+    return absolute_url(path)
 
 
 def link_issue(

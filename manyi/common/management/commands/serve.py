@@ -9,12 +9,13 @@ serving. A task the dead worker was running is failed or retried by the restarte
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,6 +98,21 @@ class Supervisor:
                 proc.kill()
 
 
+def child_environment(host: str, port: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """The children's environment: SITE_URL is the address served on (http://host:port), so
+    e-mails link to it, unless the environment already names one (SITE_URL or its older
+    name MANYI_PUBLIC_BASE_URL)."""
+    env = dict(environ)
+    if not env.get("SITE_URL") and not env.get("MANYI_PUBLIC_BASE_URL"):
+        # the wildcard address is not one to link to: this machine's loopback is
+        wildcard = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}  # noqa: S104
+        host = wildcard.get(host, host)
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"  # an IPv6 address in a URL
+        env["SITE_URL"] = f"http://{host}:{port}"
+    return env
+
+
 class Command(BaseCommand):
     help = "Start the web server, the background task worker and the scheduler."
 
@@ -123,6 +139,8 @@ class Command(BaseCommand):
 
         supervisor = Supervisor(children, log=log, max_restarts=options["max_restarts"],
                                 window=options["restart_window"])
+        # the children inherit this process's environment (Popen without env=)
+        os.environ.update(child_environment(options["host"], options["port"], os.environ))
         supervisor.start()
         self.stdout.write(
             self.style.SUCCESS(
