@@ -343,6 +343,7 @@ def loan_overdue_sweep(*, now: dt.datetime | None = None) -> int:
         .order_by("due_at", "id")
     )
     sent = 0
+    escalate_after = deadlines.value(LOAN_ESCALATION)  # read once, not per loan
     for loan in loans:
         context = {
             "title": loan.item.name,
@@ -362,7 +363,7 @@ def loan_overdue_sweep(*, now: dt.datetime | None = None) -> int:
                 url=url,
             )
         )
-        if now >= deadlines.due(LOAN_ESCALATION, loan.due_at):
+        if now >= deadlines.due(LOAN_ESCALATION, loan.due_at, escalate_after):
             manager = department_manager(loan.department)
             if manager is not None and manager.pk != loan.borrower_id:
                 sent += len(
